@@ -1,0 +1,183 @@
+/**
+ * Shapes shared by every stage of the engine: parse → discover handlers → classify → rules → findings.
+ * Nothing here imports `vscode` or `vscode-languageserver`; the server, the CLI and the tests all use these.
+ */
+
+/** A zero-based position, as in LSP: `line` counts lines, `character` counts UTF-16 code units. */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+/** A half-open range [start, end) of zero-based positions. */
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** A place in a file. `file` is an absolute, forward-slash path. */
+export interface Location {
+  file: string;
+  range: Range;
+}
+
+/** Something a caller can set to ask long work to stop; checked between phases and files. */
+export interface CancellationToken {
+  readonly isCancellationRequested: boolean;
+}
+
+/** Thrown by engine entry points when their token is cancelled. */
+export class CancelledError extends Error {
+  constructor() {
+    super('LoopLens analysis was cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+/** Throws {@link CancelledError} when the token asks to stop. */
+export function throwIfCancelled(token: CancellationToken | undefined): void {
+  if (token?.isCancellationRequested) throw new CancelledError();
+}
+
+/** The three rule families; a rule id is `family/kind`. */
+export type RuleFamily = 'blocking-cpu' | 'unbounded-fanout' | 'mixed-bound';
+
+export type Severity = 'error' | 'warning' | 'info' | 'off';
+
+/**
+ * How a handler spends its time, from what it reaches:
+ * - `cpu`: synchronous work that holds the event loop (data-sized loops, sync crypto/zlib/fs/child_process,
+ *   big JSON, super-linear regexes);
+ * - `io`: waits on network, database or streams;
+ * - `threadpool`: waits on libuv's thread pool (async fs, crypto.pbkdf2/scrypt, zlib, dns.lookup), which has
+ *   `UV_THREADPOOL_SIZE` threads (default 4; https://docs.libuv.org/en/v1.x/threadpool.html);
+ * - `memory`: does little but hold a connection or a buffer;
+ * - `none`: nothing measurable (constant responses, registrations).
+ */
+export type BoundClass = 'cpu' | 'io' | 'threadpool' | 'memory' | 'none';
+
+/** Frameworks and event sources whose handlers the engine discovers. */
+export type HandlerKind =
+  | 'express'
+  | 'fastify'
+  | 'koa'
+  | 'nestjs'
+  | 'hono'
+  | 'nextjs'
+  | 'lambda'
+  | 'http-server'
+  | 'listener'
+  | 'bullmq'
+  | 'timer';
+
+/** One hop in the path from a handler to the construct a finding is about. */
+export interface ChainHop extends Location {
+  /** What happens at this hop, e.g. `calls buildMatchReport` or `POST /campaigns/:id/matches`. */
+  label: string;
+}
+
+/** A function that runs on the event loop when a request, event, job or timer arrives. */
+export interface Handler {
+  /** Stable within one analysis: `file:line:character` of the registration. */
+  id: string;
+  kind: HandlerKind;
+  /** Human name: `POST /export`, `Worker "digest"`, `socket 'data'`, `setInterval`, `Lambda handler`. */
+  label: string;
+  /** Where it is registered (`app.post(` …, `@Get()`, `createServer(`, the timer call). */
+  registration: Location;
+  /** The function body that runs, when it could be resolved. */
+  body?: Location;
+  /** Bound classes with the evidence for each; empty means `none`. */
+  bounds: BoundEvidence[];
+  /** The dominant class: `cpu` if any CPU evidence, else `io`, `threadpool`, `memory`, `none`. */
+  bound: BoundClass;
+  /** The event-loop domain (process) this handler runs in: the entry file's path, or its own file. */
+  domain: string;
+}
+
+/** Why a handler has a bound class. */
+export interface BoundEvidence {
+  bound: BoundClass;
+  /** Where the evidence is, and how the handler reaches it. */
+  chain: ChainHop[];
+  /** Short reason: `pbkdf2Sync (node:crypto)`, `await fetch`, `nested loop over people × roles`. */
+  reason: string;
+}
+
+/**
+ * Data the quick fixes need, carried on the finding (and on `Diagnostic.data` in the editor).
+ * Every range is in the finding's file.
+ */
+export type FixData =
+  | {
+      kind: 'limit-fanout';
+      /**
+       * The expression that starts one operation per item: either the callback passed to `.map`/`.forEach`
+       * (an arrow or function expression, or a function reference) or a call expression pushed into an array
+       * in a loop. The fix wraps it so the call runs as `limit(() => …)`.
+       */
+      launch: Range;
+      /** Suggested concurrency limit and where it came from (`looplens.concurrency.io setting`). */
+      limit: number;
+      limitReason: string;
+    }
+  | {
+      kind: 'yield-in-loop';
+      /** The loop statement; the yield goes first in its body. */
+      loop: Range;
+      /** Whether the enclosing function is already async (only then is the fix offered). */
+      inAsyncFunction: boolean;
+    }
+  | { kind: 'none' };
+
+/** One problem found in the code. */
+export interface Finding {
+  /** `family/kind`, e.g. `blocking-cpu/sync-call`. */
+  ruleId: string;
+  family: RuleFamily;
+  severity: Exclude<Severity, 'off'>;
+  /** One sentence naming the handler, the construct and why it matters. */
+  message: string;
+  /** Where the construct is. */
+  location: Location;
+  /** The handler that reaches it (absent for findings about code not reached from a known handler). */
+  handler?: { id: string; label: string; registration: Location };
+  /** handler registration → … → construct; the last hop is `location`. */
+  chain: ChainHop[];
+  /** Extra places: for `mixed-bound`, the blocking construct and the I/O-bound handlers. */
+  related: ChainHop[];
+  fix: FixData;
+}
+
+/** A file the engine could not analyse, and why (unreadable, too large, generated, parse failure …). */
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
+/** Everything one analysis produced. */
+export interface AnalysisResult {
+  handlers: Handler[];
+  findings: Finding[];
+  skipped: SkippedFile[];
+  /** Files analysed (reported-on scope), absolute paths. */
+  files: string[];
+}
+
+/** A text replacement in one file. */
+export interface TextEdit {
+  file: string;
+  range: Range;
+  newText: string;
+}
+
+/** A code change the user can apply: a quick fix. */
+export interface CodeFix {
+  /** Stable id per fix kind, e.g. `looplens.wrap-p-limit`: the same id means "fix all of this kind". */
+  fixId: string;
+  /** What it will do, including any number it chose and why. */
+  title: string;
+  edits: TextEdit[];
+  /** The one `--fix` and `source.fixAll.looplens` apply. */
+  isPreferred: boolean;
+}
