@@ -1,8 +1,14 @@
 // Bundles the three entry points. Type checking is a separate step (`npm run typecheck`).
 import { build } from 'esbuild';
 
+// ESM-only dependencies (tinyglobby → fdir) read `import.meta.url`, which is empty in a CJS bundle; point
+// it at the bundle file instead.
+const importMetaShim = "var __import_meta_url = require('url').pathToFileURL(__filename).href;";
+
 const common = {
   bundle: true,
+  define: { 'import.meta.url': '__import_meta_url' },
+  banner: { js: importMetaShim },
   platform: 'node',
   target: 'node20',
   format: 'cjs',
@@ -17,6 +23,6 @@ await Promise.all([
     ...common,
     entryPoints: ['server/src/cli/main.ts'],
     outfile: 'dist/cli.js',
-    banner: { js: '#!/usr/bin/env node' },
+    banner: { js: `#!/usr/bin/env node\n${importMetaShim}` },
   }),
 ]);
