@@ -1,15 +1,58 @@
-import type { AnalysisResult } from '../engine/types';
+import type { AnalysisResult, Finding, Handler, Location } from '../engine/types';
+import { groupByFile, sortFindings } from './order';
+import { displayPath } from './paths';
+import { summaryLine } from './text';
+
+/** Escapes text for a Markdown table cell or inline text: pipes, backticks, angle brackets, newlines. */
+function cell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/`/g, '\\`').replace(/</g, '&lt;').replace(/\r?\n/g, ' ');
+}
 
 /**
- * Renders an analysis as a Markdown report: each handler with route/event, file:line, bound class and
- * findings, then the findings. Paths are shown relative to `root`. Used by the CLI and the editor's audit.
- * (Minimal version; the report module's owner extends it.)
+ * Renders an analysis as a Markdown report: a summary, a table of handlers (route or event, kind,
+ * `file:line` of the registration, bound class, rule ids of its findings), the findings grouped per file with
+ * the chain from handler to construct, and skipped files. Paths are relative to `root` (absolute); lines are
+ * 1-based. Used by the CLI (`--format markdown`) and the editor's audit command.
  */
 export function renderMarkdownReport(result: AnalysisResult, root: string): string {
-  const rel = (f: string) => (f.startsWith(root + '/') ? f.slice(root.length + 1) : f);
-  const lines = ['# LoopLens audit', '', `${result.files.length} files, ${result.handlers.length} handlers, ${result.findings.length} findings`, ''];
-  for (const f of result.findings) {
-    lines.push(`- \`${f.ruleId}\` ${rel(f.location.file)}:${f.location.range.start.line + 1} — ${f.message}`);
+  const where = (l: Location) => `${displayPath(root, l.file)}:${l.range.start.line + 1}`;
+  const findings = sortFindings(result.findings);
+  const out = ['# LoopLens audit', '', summaryLine(result), ''];
+
+  if (result.handlers.length > 0) {
+    out.push('## Handlers', '', '| Handler | Kind | Registered at | Bound | Findings |', '| --- | --- | --- | --- | --- |');
+    const byHandler = (h: Handler) => findings.filter((f) => f.handler?.id === h.id).map((f) => `\`${f.ruleId}\``);
+    const handlers = [...result.handlers].sort((a, b) => where(a.registration).localeCompare(where(b.registration)));
+    for (const h of handlers) {
+      const ids = byHandler(h);
+      out.push(`| ${cell(h.label)} | ${h.kind} | \`${cell(where(h.registration))}\` | ${h.bound} | ${ids.length ? ids.join(', ') : '—'} |`);
+    }
+    out.push('');
   }
-  return lines.join('\n') + '\n';
+
+  if (findings.length > 0) {
+    out.push('## Findings', '');
+    for (const [file, list] of groupByFile(findings)) {
+      out.push(`### ${cell(displayPath(root, file))}`, '');
+      for (const f of list) out.push(...findingItem(f, where));
+      out.push('');
+    }
+  }
+
+  if (result.skipped.length > 0) {
+    out.push('## Skipped files', '');
+    for (const s of result.skipped) out.push(`- \`${cell(displayPath(root, s.file))}\`: ${cell(s.reason)}`);
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+/** One finding as a list item, with its handler and chain as nested items. */
+function findingItem(f: Finding, where: (l: Location) => string): string[] {
+  const { line, character } = f.location.range.start;
+  const lines = [`- **${f.severity}** \`${f.ruleId}\` at line ${line + 1}, column ${character + 1}: ${cell(f.message)}`];
+  if (f.handler) lines.push(`  - handler: ${cell(f.handler.label)} (\`${cell(where(f.handler.registration))}\`)`);
+  if (f.chain.length > 1) lines.push(`  - path: ${f.chain.map((h) => `${cell(h.label)} (\`${cell(where(h))}\`)`).join(' → ')}`);
+  for (const r of f.related) lines.push(`  - related: ${cell(r.label)} (\`${cell(where(r))}\`)`);
+  return lines;
 }

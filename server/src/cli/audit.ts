@@ -1,0 +1,47 @@
+import type { EngineSettings } from '../engine/settings';
+import type { AnalysisResult, CancellationToken } from '../engine/types';
+import type { AuditWorkspace, EngineHooks } from './engine';
+import type { ProjectGroup } from './targets';
+
+/** One project's open workspace and what it found. */
+export interface GroupAnalysis {
+  group: ProjectGroup;
+  workspace: AuditWorkspace;
+  result: AnalysisResult;
+}
+
+/**
+ * Opens one Workspace per project group and analyses the group's paths, one group after the other (the
+ * analysis is CPU-bound; parallel groups would only compete for the same cores and memory). Engine errors
+ * propagate unchanged.
+ */
+export async function analyzeGroups(
+  groups: readonly ProjectGroup[],
+  settings: Partial<EngineSettings>,
+  engine: EngineHooks,
+  token?: CancellationToken,
+): Promise<GroupAnalysis[]> {
+  const out: GroupAnalysis[] = [];
+  for (const group of groups) {
+    const workspace = engine.createWorkspace({
+      root: group.root,
+      settings,
+      ...(group.tsconfig ? { tsconfig: group.tsconfig } : {}),
+    });
+    const wholeRoot = group.paths.length === 1 && group.paths[0] === group.root;
+    const result = await workspace.analyze({ ...(wholeRoot ? {} : { paths: group.paths }), ...(token ? { token } : {}) });
+    out.push({ group, workspace, result });
+  }
+  return out;
+}
+
+/** Concatenates analyses; a file reported by several (overlapping) groups is listed once. */
+export function mergeResults(results: readonly AnalysisResult[]): AnalysisResult {
+  const unique = <T>(xs: T[], key: (x: T) => string) => [...new Map(xs.map((x) => [key(x), x])).values()];
+  return {
+    handlers: unique(results.flatMap((r) => r.handlers), (h) => h.id),
+    findings: results.flatMap((r) => r.findings),
+    skipped: unique(results.flatMap((r) => r.skipped), (s) => s.file),
+    files: unique(results.flatMap((r) => r.files), (f) => f),
+  };
+}

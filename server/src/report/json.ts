@@ -1,0 +1,14 @@
+import type { AnalysisResult } from '../engine/types';
+import { sortFindings } from './order';
+import { relativizeResult } from './relativize';
+import { toSlash } from './paths';
+
+/**
+ * Renders the analysis as JSON: `{ root, handlers, findings, skipped, files }` — the {@link AnalysisResult}
+ * with paths relative to `root` (the audited folder, absolute, forward slashes), findings sorted by location.
+ * Ranges stay zero-based as in the engine. Returns pretty-printed JSON with a trailing newline.
+ */
+export function renderJson(result: AnalysisResult, root: string): string {
+  const rel = relativizeResult({ ...result, findings: sortFindings(result.findings) }, root);
+  return JSON.stringify({ root: toSlash(root), ...rel }, null, 2) + '\n';
+}

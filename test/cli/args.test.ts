@@ -1,0 +1,48 @@
+// Argument parsing: flags, defaults and the usage errors that end in exit code 2.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseCliArgs } from '../../server/src/cli/args';
+import { UsageError } from '../../server/src/cli/errors';
+
+test('audit with defaults', () => {
+  assert.deepEqual(parseCliArgs(['audit']), { command: 'audit', paths: [], format: 'text', fix: false });
+});
+
+test('audit with every option, long and short forms', () => {
+  assert.deepEqual(parseCliArgs(['audit', 'src', 'lib/a.ts', '--format', 'sarif', '--fix', '--tsconfig', 'tsconfig.app.json', '--concurrency', '4']), {
+    command: 'audit',
+    paths: ['src', 'lib/a.ts'],
+    format: 'sarif',
+    fix: true,
+    tsconfig: 'tsconfig.app.json',
+    concurrency: 4,
+  });
+  assert.deepEqual(parseCliArgs(['audit', '-f', 'json', '-p', 'x.json', '--format=markdown']), {
+    command: 'audit',
+    paths: [],
+    format: 'markdown',
+    fix: false,
+    tsconfig: 'x.json',
+  });
+});
+
+test('help and version win', () => {
+  assert.deepEqual(parseCliArgs(['--help']), { command: 'help' });
+  assert.deepEqual(parseCliArgs(['audit', '-h']), { command: 'help' });
+  assert.deepEqual(parseCliArgs(['--version']), { command: 'version' });
+});
+
+for (const [argv, message] of [
+  [[], /missing command/],
+  [['lint'], /unknown command "lint"/],
+  [['audit', '--bogus'], /^unknown option '--bogus' \(see looplens --help\)$/],
+  [['audit', '--format'], /argument missing/],
+  [['audit', '--format', 'xml'], /--format must be one of text, json, sarif, markdown/],
+  [['audit', '--concurrency', '0'], /positive integer/],
+  [['audit', '--concurrency', '2.5'], /positive integer/],
+  [['audit', '--fix=yes'], /does not take an argument/],
+] as const) {
+  test(`usage error: ${argv.join(' ') || '(nothing)'}`, () => {
+    assert.throws(() => parseCliArgs(argv), (e: unknown) => e instanceof UsageError && message.test(e.message) && !e.message.includes('\n'));
+  });
+}

@@ -1,0 +1,154 @@
+// Shared builders for the CLI tests: hand-made findings and results (so formatter tests do not depend on the
+// engine), a capturing io, and a fake engine that reports every `BAD(` call in .ts files.
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { globSync } from 'tinyglobby';
+import type { AnalysisResult, CodeFix, Finding, Location } from '../../server/src/engine/types';
+import type { EngineHooks } from '../../server/src/cli/engine';
+import { DEFAULT_SETTINGS } from '../../server/src/engine/settings';
+import { run } from '../../server/src/cli/run';
+
+export const REPO = join(__dirname, '..', '..');
+
+/** A zero-based location. */
+export function loc(file: string, line: number, character: number, endCharacter = character + 5, endLine = line): Location {
+  return { file, range: { start: { line, character }, end: { line: endLine, character: endCharacter } } };
+}
+
+/** A finding with sensible defaults. */
+export function finding(overrides: Partial<Finding> & { location: Location }): Finding {
+  return {
+    ruleId: 'blocking-cpu/sync-call',
+    family: 'blocking-cpu',
+    severity: 'warning',
+    message: 'POST /login calls pbkdf2Sync on the event loop.',
+    chain: [],
+    related: [],
+    fix: { kind: 'none' },
+    ...overrides,
+  };
+}
+
+/** A small hand-built result under `root`: one handler, three findings in two files, one skipped file. */
+export function sampleResult(root: string): AnalysisResult {
+  const server = `${root}/src/server.ts`;
+  const helper = `${root}/src/lib/notify.ts`;
+  const registration = loc(server, 9, 0, 8);
+  const handler = { id: `${server}:10:1`, label: 'POST /login', registration };
+  return {
+    handlers: [
+      {
+        ...handler,
+        kind: 'express',
+        body: loc(server, 9, 20, 1, 14),
+        bounds: [{ bound: 'cpu', chain: [{ ...registration, label: 'POST /login' }], reason: 'pbkdf2Sync (node:crypto)' }],
+        bound: 'cpu',
+        domain: server,
+      },
+    ],
+    findings: [
+      finding({
+        location: loc(helper, 3, 8, 30),
+        ruleId: 'unbounded-fanout/promise-all',
+        family: 'unbounded-fanout',
+        message: 'Promise.all starts one notify per watcher with no limit.',
+        handler,
+        chain: [
+          { ...registration, label: 'POST /login' },
+          { ...loc(server, 11, 2, 20), label: 'calls notifyAll' },
+          { ...loc(helper, 3, 8, 30), label: 'Promise.all over watchers' },
+        ],
+        fix: { kind: 'limit-fanout', launch: loc(helper, 3, 30, 40).range, limit: 8, limitReason: 'looplens.concurrency.io setting' },
+      }),
+      finding({ location: loc(server, 10, 16, 26), handler, chain: [{ ...registration, label: 'POST /login' }, { ...loc(server, 10, 16, 26), label: 'pbkdf2Sync' }] }),
+      finding({
+        location: registration,
+        ruleId: 'mixed-bound/cpu-beside-io',
+        family: 'mixed-bound',
+        severity: 'error',
+        message: 'POST /login is CPU-bound | and shares the process with I/O-bound GET /items.',
+        handler,
+        related: [{ ...loc(server, 14, 0, 7), label: 'GET /items (io)' }],
+      }),
+    ],
+    skipped: [{ file: `${root}/src/generated.ts`, reason: 'generated file' }],
+    files: [server, helper],
+  };
+}
+
+/** An io for `run` that collects what is written. */
+export function capture(cwd?: string) {
+  let out = '';
+  let err = '';
+  return {
+    io: { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, ...(cwd ? { cwd } : {}) },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+/** Runs the CLI in-process and returns its exit code and output. */
+export async function runCli(argv: string[], options: { cwd?: string; engine?: EngineHooks } = {}) {
+  const c = capture(options.cwd);
+  const code = await run(argv, { ...c.io, ...(options.engine ? { engine: options.engine } : {}) });
+  return { code, stdout: c.out(), stderr: c.err() };
+}
+
+/**
+ * A stand-in engine: every `BAD(` in a .ts file under the analysed paths is a `blocking-cpu/sync-call`
+ * finding, whose preferred fix renames it to `ok(`. Records the workspaces it opened.
+ */
+export function fakeEngine() {
+  const opened: { root: string; tsconfig?: string; paths?: string[] }[] = [];
+  const engine: EngineHooks = {
+    createWorkspace(options) {
+      return {
+        settings: { ...DEFAULT_SETTINGS, ...options.settings },
+        readText: (file) => readFileSync(file, 'utf8'),
+        analyze(analyzeOptions = {}) {
+          opened.push({ root: options.root, ...(options.tsconfig ? { tsconfig: options.tsconfig } : {}), ...(analyzeOptions.paths ? { paths: analyzeOptions.paths } : {}) });
+          const files = (analyzeOptions.paths ?? [options.root]).flatMap((p) =>
+            p.endsWith('.ts') ? [p] : globSync('**/*.ts', { cwd: p, absolute: true, ignore: ['**/node_modules/**'] }),
+          );
+          const findings = files.flatMap((file) =>
+            readFileSync(file, 'utf8')
+              .split('\n')
+              .flatMap((text, line) => [...text.matchAll(/BAD\(/g)].map((m) => finding({ location: loc(file, line, m.index!, m.index! + 3) }))),
+          );
+          return { handlers: [], findings, skipped: [], files };
+        },
+      };
+    },
+    fixesFor(f): CodeFix[] {
+      return [
+        { fixId: 'looplens.disable', title: 'Disable', edits: [{ file: f.location.file, range: { start: f.location.range.start, end: f.location.range.start }, newText: '// looplens-disable-next-line\n' }], isPreferred: false },
+        { fixId: 'test.rename', title: 'Rename BAD to ok', edits: [{ file: f.location.file, range: f.location.range, newText: 'ok' }], isPreferred: true },
+      ];
+    },
+  };
+  return { engine, opened };
+}
+
+/** A fresh temp folder with the given files (relative path → text). */
+export function tempProject(files: Record<string, string>, parent = tmpdir()): string {
+  mkdirSync(parent, { recursive: true });
+  const dir = mkdtempSync(join(parent, 'looplens-cli-'));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+  return dir;
+}
+
+/**
+ * A copy of a fixture folder under the repo's git-ignored test-output/ (so imports still resolve through the
+ * repo's node_modules), for tests that change files.
+ */
+export function copyFixture(name: string): string {
+  const parent = join(REPO, 'test-output');
+  mkdirSync(parent, { recursive: true });
+  const dir = mkdtempSync(join(parent, `${name}-`));
+  cpSync(join(__dirname, 'fixtures', name), dir, { recursive: true });
+  return dir;
+}
