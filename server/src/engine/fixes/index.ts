@@ -1,10 +1,27 @@
 import type { EngineSettings } from '../settings';
 import type { CodeFix, Finding } from '../types';
+import { disableNextLineFix } from './disable-next-line';
+import { parseSource } from './source';
+import { wrapPLimitFix } from './wrap-p-limit';
+import { yieldInLoopFix } from './yield-in-loop';
+
+export { DISABLE_NEXT_LINE, DISABLE_DIRECTIVE, DISABLE_REASON_PLACEHOLDER } from './disable-next-line';
+export { WRAP_P_LIMIT } from './wrap-p-limit';
+export { YIELD_IN_LOOP } from './yield-in-loop';
 
 /**
- * The quick fixes for one finding, computed from the current text of the finding's file.
- * STUB: the fix builders (p-limit wrap, setImmediate yield, disable comment) replace this.
+ * The quick fixes for one finding, computed from `text`, the current text of the finding's file (whose
+ * positions the finding's ranges refer to): the fix its `fix` data asks for (`looplens.wrap-p-limit` for
+ * `limit-fanout`, `looplens.yield-in-loop` for `yield-in-loop`) when it applies, preferred and first, then
+ * `looplens.disable-next-line`. Each fix's edits are in the finding's file and never overlap. Returns fewer
+ * fixes (possibly none) when the text no longer matches the finding's ranges. Pure; does not throw on any
+ * text.
  */
-export function fixesFor(_finding: Finding, _text: string, _settings: EngineSettings): CodeFix[] {
-  return [];
+export function fixesFor(finding: Finding, text: string, settings: EngineSettings): CodeFix[] {
+  const src = parseSource(finding.location.file, text);
+  const fixes: (CodeFix | undefined)[] = [];
+  if (finding.fix.kind === 'limit-fanout') fixes.push(wrapPLimitFix(finding, src));
+  if (finding.fix.kind === 'yield-in-loop') fixes.push(yieldInLoopFix(finding, src, settings));
+  fixes.push(disableNextLineFix(finding, src));
+  return fixes.filter((f): f is CodeFix => f !== undefined);
 }
