@@ -1,11 +1,18 @@
+import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
+import { minimatch } from 'minimatch';
+import type { Project } from 'ts-morph';
+import { normalizePath } from './ast';
+import { analyzeProgram } from './analysis';
+import { loadProject } from './project';
 import { resolveSettings, type EngineSettings } from './settings';
-import type { AnalysisResult, CancellationToken } from './types';
+import { throwIfCancelled, type AnalysisResult, type CancellationToken, type SkippedFile } from './types';
 
 /** How to open a workspace. */
 export interface WorkspaceOptions {
   /** Absolute path of the folder to analyse. */
   root: string;
-  /** Path of the tsconfig to use; default `<root>/tsconfig.json` when present, else defaults with `allowJs`. */
+  /** Path of the tsconfig to use; default the nearest `tsconfig.json` at or above root, else defaults with `allowJs`. */
   tsconfig?: string;
   settings?: Partial<EngineSettings>;
 }
@@ -19,36 +26,94 @@ export interface AnalyzeOptions {
 
 /**
  * A loaded project: keeps the parsed program between analyses so the editor can re-analyse after each edit.
- * STUB: replaced by the real implementation.
+ * The project loads lazily on the first analysis and again after `reload()`.
  */
 export class Workspace {
   readonly root: string;
   settings: EngineSettings;
+  private readonly tsconfig?: string;
   private readonly overlays = new Map<string, string>();
+  private loaded?: { project: Project; skipped: SkippedFile[] };
 
   constructor(options: WorkspaceOptions) {
-    this.root = options.root;
+    this.root = normalizePath(nodePath.resolve(options.root));
+    this.tsconfig = options.tsconfig;
     this.settings = resolveSettings(options.settings);
   }
 
   /** Sets (or with `undefined`, clears) unsaved editor text for an absolute file path. */
   setOverlay(file: string, text: string | undefined): void {
-    if (text === undefined) this.overlays.delete(file);
-    else this.overlays.set(file, text);
+    const f = normalizePath(file);
+    if (text === undefined) this.overlays.delete(f);
+    else this.overlays.set(f, text);
+    if (!this.loaded) return;
+    const sf = this.loaded.project.getSourceFile(f);
+    if (text !== undefined) {
+      if (sf?.getFullText() !== text && this.isUnderRoot(f)) this.loaded.project.createSourceFile(f, text, { overwrite: true });
+    } else if (sf) {
+      try {
+        sf.refreshFromFileSystemSync();
+      } catch {
+        this.loaded.project.removeSourceFile(sf);
+      }
+    }
   }
 
-  /** Replaces the settings; the next analysis uses them. */
+  /** Replaces the settings; the next analysis uses them. Changing excludes reloads the project. */
   updateSettings(settings: Partial<EngineSettings>): void {
-    this.settings = resolveSettings(settings);
+    const next = resolveSettings(settings);
+    if (JSON.stringify(next.exclude) !== JSON.stringify(this.settings.exclude)) this.loaded = undefined;
+    this.settings = next;
+  }
+
+  /** Forgets the loaded program (files added or removed on disk); the next analysis loads it again. */
+  reload(): void {
+    this.loaded = undefined;
   }
 
   /** The text the engine sees for a file: the overlay if any, else the file on disk. Throws if unreadable. */
   readText(file: string): string {
-    return this.overlays.get(file) ?? require('node:fs').readFileSync(file, 'utf8');
+    return this.overlays.get(normalizePath(file)) ?? fs.readFileSync(file, 'utf8');
   }
 
-  /** Analyses the workspace and returns handlers and findings for the requested paths. */
-  analyze(_options: AnalyzeOptions = {}): AnalysisResult {
-    return { handlers: [], findings: [], skipped: [], files: [] };
+  private isUnderRoot(file: string): boolean {
+    return file === this.root || file.startsWith(this.root + '/');
+  }
+
+  private load(): { project: Project; skipped: SkippedFile[] } {
+    if (!this.loaded) {
+      const { project, skipped } = loadProject(this.root, this.settings.exclude, this.tsconfig);
+      for (const [file, text] of this.overlays) if (this.isUnderRoot(file)) project.createSourceFile(file, text, { overwrite: true });
+      this.loaded = { project, skipped };
+    }
+    return this.loaded;
+  }
+
+  /** Analyses the workspace and returns handlers and findings for the requested paths. Throws CancelledError. */
+  analyze(options: AnalyzeOptions = {}): AnalysisResult {
+    const { token } = options;
+    throwIfCancelled(token);
+    const { project, skipped } = this.load();
+    throwIfCancelled(token);
+    const program = project.getProgram().compilerObject;
+    const paths = (options.paths ?? [this.root]).map((p) => normalizePath(nodePath.resolve(p)));
+    const { include, exclude } = this.settings;
+    const rel = (f: string) => nodePath.posix.relative(this.root, f);
+    const inScope = (file: string): boolean => {
+      if (!paths.some((p) => file === p || file.startsWith(p + '/'))) return false;
+      const r = rel(file);
+      if (include.length > 0 && !include.some((g) => minimatch(r, g, { dot: true }))) return false;
+      return !exclude.some((g) => minimatch(r, g, { dot: true }));
+    };
+    const files = program
+      .getSourceFiles()
+      .filter((sf) => !sf.isDeclarationFile && !sf.fileName.includes('/node_modules/') && this.isUnderRoot(normalizePath(sf.fileName)));
+    const { handlers, findings } = analyzeProgram({ program, files, inScope, settings: this.settings, token });
+    return {
+      handlers,
+      findings,
+      skipped: skipped.filter((s) => inScope(s.file) || s.file.endsWith('tsconfig.json')),
+      files: files.map((f) => normalizePath(f.fileName)).filter(inScope),
+    };
   }
 }

@@ -1,14 +1,49 @@
+import type { ts } from 'ts-morph';
+import type { FunctionNode } from '../ast';
+import type { CalleeInfo } from '../resolve';
+import type { EngineSettings } from '../settings';
+import type { FixData, Location, RuleFamily } from '../types';
 import type { RuleMeta } from './registry';
 
+/** What a rule's detector can ask while the engine walks one function's own work. */
+export interface DetectEnv {
+  checker: ts.TypeChecker;
+  sf: ts.SourceFile;
+  /** The function being walked. */
+  fn: FunctionNode;
+  settings: EngineSettings;
+  /** What a call invokes (cached per call site). */
+  callee(call: ts.CallExpression | ts.NewExpression): CalleeInfo | undefined;
+  /** Whether calling a project function does work that grows with some collection (it loops or scans). */
+  hasLinearWork(fn: FunctionNode): boolean;
+  /** Whether a nested function runs as part of the walked function (inline callbacks) rather than later. */
+  isInline(fn: ts.Node): boolean;
+}
+
+/** A construct a rule found in a function; it becomes a finding when a handler reaches the function. */
+export interface Detection {
+  ruleId: string;
+  family: Exclude<RuleFamily, 'mixed-bound'>;
+  node: ts.Node;
+  location: Location;
+  /** Key into the rule's `messages`. */
+  messageId: string;
+  /** Values for the message's `{placeholders}`; the engine adds `{handler}`. */
+  data: Record<string, string | number>;
+  fix: FixData;
+  /** Short reason used as bound-class evidence and in the audit report: `pbkdf2Sync (crypto)`. */
+  reason: string;
+}
+
 /**
- * A rule: its metadata (id, docs, severity, fixes) and the message templates its reports use. The checks
- * themselves run over the program model built by the engine (see ../analysis), which calls `check`.
+ * A rule: metadata, message templates, and a detector the engine offers every node of the functions that
+ * handlers reach. Detectors must not throw; they return undefined for nodes that are not theirs.
  */
-export interface Rule<Ctx = unknown> {
+export interface Rule {
   meta: RuleMeta;
-  /** Message templates by message id; `{name}` placeholders are filled from the report's data. */
+  /** Message templates by message id; `{name}` placeholders are filled from the detection's data. */
   messages: Record<string, string>;
-  check(ctx: Ctx): void;
+  detect?(node: ts.Node, env: DetectEnv): Detection | undefined;
 }
 
 /** Fills `{name}` placeholders in a message template. Unknown names are left as they are. */

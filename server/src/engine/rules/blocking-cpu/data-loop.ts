@@ -1,4 +1,24 @@
+/**
+ * blocking-cpu/data-loop
+ *
+ * What it does: reports the outermost loop whose trip count depends on data (a request's input, a query's
+ * rows, a parameter) and whose body does work that also grows with data — a nested loop, an array method with
+ * a callback, a linear scan (`includes`, `indexOf`), or a call to a function that loops — without awaiting.
+ * Loops over literals, tuples and constant slices, and loops that await in every iteration, are silent.
+ *
+ * Why it is bad: nested passes over request-sized data are O(n·m); nothing preempts them, so the event loop
+ * serves no other request until they finish (Node.js, "Don't Block the Event Loop": partition the work or
+ * offload it; https://nodejs.org/en/learn/asynchronous-work/dont-block-the-event-loop). A single pass is
+ * usually cheap and is not reported.
+ */
+import { ts } from 'ts-morph';
+import { enclosingFunction, headerLocation, locationOf, isAsyncFunction, isFunctionWithBody, receiverOf, skipOuter } from '../../ast';
+import { callbackIsAsync, isArrayMethodLoop, isDataLoop, isDataScan, loopAwaits, loopCallback, type LoopNode } from '../../analysis/loops';
+import { sizeSource } from '../../analysis/size';
+import { resolveFunctionValue } from '../../resolve';
+import { walkOwnWork } from '../../analysis/walk';
 import type { RuleMeta } from '../registry';
+import type { DetectEnv, Rule } from '../rule';
 
 export const meta: RuleMeta = {
   id: 'blocking-cpu/data-loop',
@@ -6,4 +26,86 @@ export const meta: RuleMeta = {
   description: 'A loop whose work grows with the data (nested loops over collections) runs on the event loop without yielding.',
   defaultSeverity: 'warning',
   fixIds: ['looplens.yield-in-loop', 'looplens.disable-next-line'],
+};
+
+/** A loop that runs synchronously over data: statement loops that never await, array methods with sync callbacks. */
+export function isBlockingDataLoop(node: ts.Node, env: Pick<DetectEnv, 'checker'>): node is LoopNode {
+  if (ts.isIterationStatement(node, false)) return isDataLoop(env.checker, node) && !loopAwaits(node);
+  if (isArrayMethodLoop(env.checker, node)) return !callbackIsAsync(env.checker, loopCallback(node)) && isDataLoop(env.checker, node);
+  return false;
+}
+
+/** The inner work that makes a loop super-linear, described for the message; undefined when there is none. */
+function innerWork(loop: LoopNode, env: DetectEnv): string | undefined {
+  let found: string | undefined;
+  const body: ts.Node[] = ts.isIterationStatement(loop, false) ? [loop.statement] : loop.arguments.slice(0, 1);
+  for (const b of body) {
+    const visitRoot = (n: ts.Node): boolean | void => {
+      if (found) return false;
+      if (n !== loop && isBlockingDataLoop(n, env)) {
+        found = ts.isCallExpression(n) ? `\`${skipOuter(receiverOf(n)!).getText()}.${(n.expression as ts.PropertyAccessExpression).name.text}\`` : `a loop over \`${loopSubject(n)}\``;
+        return false;
+      }
+      if (isDataScan(env.checker, n)) {
+        found = `\`${(n as ts.CallExpression).expression.getText()}\``;
+        return false;
+      }
+      if (ts.isCallExpression(n) || ts.isNewExpression(n)) {
+        const callee = env.callee(n);
+        if (callee?.body && env.hasLinearWork(callee.body)) {
+          found = `\`${callee.name}()\`, which loops`;
+          return false;
+        }
+      }
+      return undefined;
+    };
+    if (isFunctionWithBody(b)) walkOwnWork(b, env.isInline, visitRoot);
+    else if (!ts.isBlock(b) && !ts.isStatement(b)) {
+      // A callback passed by reference: xs.map(score)
+      const fn = resolveFunctionValue(env.checker, b as ts.Expression);
+      if (fn && env.hasLinearWork(fn)) found = `\`${skipOuter(b as ts.Expression).getText()}()\`, which loops`;
+    } else walkOwnWork(b, env.isInline, visitRoot);
+  }
+  return found;
+}
+
+/** What a loop iterates, for messages. */
+function loopSubject(loop: LoopNode): string {
+  if (ts.isCallExpression(loop)) return sizeSource(receiverOf(loop)!);
+  if (ts.isForOfStatement(loop) || ts.isForInStatement(loop)) return sizeSource(loop.expression);
+  if (ts.isForStatement(loop) && loop.condition && ts.isBinaryExpression(loop.condition)) return sizeSource(loop.condition.right);
+  return 'a data-dependent condition';
+}
+
+/** True when an enclosing loop in the same function already blocks (and so is the one to report). */
+function hasBlockingAncestor(loop: ts.Node, env: DetectEnv): boolean {
+  for (let p = loop.parent; p && p !== env.fn; p = p.parent) {
+    if (isFunctionWithBody(p) && !env.isInline(p)) return false;
+    if (isBlockingDataLoop(p, env)) return true;
+  }
+  return false;
+}
+
+export const rule: Rule = {
+  meta,
+  messages: {
+    nested: 'Loop over `{subject}` runs {inner} on every iteration, on the event loop in {handler}: O(n·m) work that no other request can interrupt. Index the inner data (a Map or Set), yield with `await setImmediate()`, or offload to a worker pool.',
+  },
+  detect(node, env) {
+    if (!isBlockingDataLoop(node, env)) return undefined;
+    const inner = innerWork(node, env);
+    if (!inner || hasBlockingAncestor(node, env)) return undefined;
+    const fn = enclosingFunction(node);
+    const inAsync = !!fn && isAsyncFunction(fn) && ts.isIterationStatement(node, false);
+    return {
+      ruleId: meta.id,
+      family: 'blocking-cpu',
+      node,
+      location: headerLocation(node, env.sf),
+      messageId: 'nested',
+      data: { subject: loopSubject(node), inner },
+      fix: ts.isIterationStatement(node, false) ? { kind: 'yield-in-loop', loop: locationOf(node, env.sf).range, inAsyncFunction: inAsync } : { kind: 'none' },
+      reason: `nested loop over ${loopSubject(node)}`,
+    };
+  },
 };

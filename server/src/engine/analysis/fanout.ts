@@ -1,0 +1,51 @@
+/** Shared checks for the unbounded-fanout rules: is a collection data-sized, does a callback start a promise. */
+import { ts } from 'ts-morph';
+import { skipOuter } from '../ast';
+import { isThenable } from '../resolve';
+import { isArrayLike, isFixedSize, sizeSource } from './size';
+
+/** The element type of an array type, if it is one. */
+export function elementType(checker: ts.TypeChecker, t: ts.Type): ts.Type | undefined {
+  if (checker.isArrayType(t) || checker.isTupleType(t)) return checker.getTypeArguments(t as ts.TypeReference)[0];
+  return undefined;
+}
+
+/** True when `xs.map(cb)` produces promises: its result is an array of thenables. */
+export function mapsToPromises(checker: ts.TypeChecker, mapCall: ts.CallExpression): boolean {
+  try {
+    const el = elementType(checker, checker.getTypeAtLocation(mapCall));
+    return !!el && isThenable(checker, el);
+  } catch {
+    return false;
+  }
+}
+
+/** True when a function value (inline or reference) returns a promise. */
+export function callbackReturnsPromise(checker: ts.TypeChecker, cb: ts.Expression): boolean {
+  try {
+    for (const sig of checker.getTypeAtLocation(skipOuter(cb)).getCallSignatures()) {
+      if (isThenable(checker, sig.getReturnType())) return true;
+    }
+  } catch {
+    return false;
+  }
+  return false;
+}
+
+/** For a data-sized array receiver, what its size depends on (for messages); undefined when it is fixed. */
+export function dataSizedCollection(checker: ts.TypeChecker, receiver: ts.Expression): string | undefined {
+  if (!isArrayLike(checker, receiver) || isFixedSize(checker, receiver)) return undefined;
+  return sizeSource(receiver);
+}
+
+const PROMISE_COMBINATORS = new Set(['all', 'allSettled', 'any', 'race']);
+
+/** The `Promise.all(…)`-style call that directly consumes an expression, if any. */
+export function consumingCombinator(expr: ts.Node): ts.CallExpression | undefined {
+  let p = expr.parent;
+  while (p && (ts.isParenthesizedExpression(p) || ts.isAsExpression(p))) p = p.parent;
+  if (p && ts.isCallExpression(p) && ts.isPropertyAccessExpression(p.expression) && ts.isIdentifier(p.expression.expression)) {
+    if (p.expression.expression.text === 'Promise' && PROMISE_COMBINATORS.has(p.expression.name.text)) return p;
+  }
+  return undefined;
+}

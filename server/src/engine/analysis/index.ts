@@ -1,0 +1,200 @@
+/**
+ * The analysis pipeline over one TypeScript program: discover handlers → follow calls from each handler
+ * (across files, through the type checker) → rule detections in the functions reached → bound classes and
+ * event-loop domains → mixed-bound → findings, filtered by severity, suppressions and the requested scope.
+ */
+import * as nodePath from 'node:path';
+import { ts } from 'ts-morph';
+import { locationOf, normalizePath, registrationLocation, type FunctionNode } from '../ast';
+import { discoverFile, type DiscoveredHandler } from '../discovery';
+import { RULE_IMPLS, ruleById } from '../rules/all';
+import { checkMixedBound, type BoundHandler } from '../rules/mixed-bound/cpu-beside-io';
+import { formatMessage } from '../rules/rule';
+import type { EngineSettings } from '../settings';
+import { isSuppressed } from '../suppress';
+import { throwIfCancelled, type BoundClass, type BoundEvidence, type CancellationToken, type ChainHop, type Finding, type Handler, type Severity } from '../types';
+import { computeDomains, importsOf } from './domains';
+import { Summaries } from './summary';
+
+/** Calls followed from a handler before giving up on deeper paths (keeps pathological graphs bounded). */
+const MAX_DEPTH = 12;
+/** Functions visited per handler at most. */
+const MAX_REACHED = 2000;
+
+export interface ProgramInput {
+  program: ts.Program;
+  /** Source files to discover handlers in (the analysed folder's project files). */
+  files: readonly ts.SourceFile[];
+  /** Whether findings in a file are reported (the requested paths, minus excludes). */
+  inScope: (file: string) => boolean;
+  settings: EngineSettings;
+  token?: CancellationToken;
+}
+
+export interface ProgramResult {
+  handlers: Handler[];
+  findings: Finding[];
+}
+
+interface Reached {
+  fn: FunctionNode;
+  chain: ChainHop[];
+}
+
+function severityOf(settings: EngineSettings, ruleId: string, family: string): Severity {
+  return settings.severities[ruleId] ?? settings.severities[family] ?? ruleById(ruleId)?.defaultSeverity ?? 'warning';
+}
+
+/** Depth-first walk of the project functions a handler reaches, each with the call chain that reaches it. */
+function reach(summaries: Summaries, start: FunctionNode, first: ChainHop): Reached[] {
+  const out: Reached[] = [];
+  const seen = new Set<FunctionNode>([start]);
+  const stack: { fn: FunctionNode; chain: ChainHop[] }[] = [{ fn: start, chain: [first] }];
+  while (stack.length && out.length < MAX_REACHED) {
+    const cur = stack.pop()!;
+    out.push(cur);
+    if (cur.chain.length > MAX_DEPTH) continue;
+    const calls = summaries.get(cur.fn).calls;
+    for (let i = calls.length - 1; i >= 0; i--) {
+      const c = calls[i]!;
+      if (seen.has(c.callee)) continue;
+      seen.add(c.callee);
+      stack.push({ fn: c.callee, chain: [...cur.chain, { ...locationOf(c.site), label: `calls ${c.name}` }] });
+    }
+  }
+  return out;
+}
+
+function dominant(bounds: BoundEvidence[]): BoundClass {
+  for (const b of ['cpu', 'io', 'threadpool', 'memory'] as const) if (bounds.some((e) => e.bound === b)) return b;
+  return 'none';
+}
+
+function handlerDisplay(h: Handler): string {
+  return `\`${h.label}\` (${nodePath.basename(h.registration.file)}:${h.registration.range.start.line + 1})`;
+}
+
+/** Runs the whole pipeline on a program. Throws CancelledError when the token is cancelled. */
+export function analyzeProgram(input: ProgramInput): ProgramResult {
+  const { program, settings, token } = input;
+  const checker = program.getTypeChecker();
+
+  // 1. Discover handlers, entries and worker files.
+  const discovered: { d: DiscoveredHandler; sf: ts.SourceFile }[] = [];
+  const entries = new Set<string>();
+  const workerFiles = new Set<string>();
+  const workerTargets: string[] = [];
+  for (const sf of input.files) {
+    throwIfCancelled(token);
+    const fd = discoverFile(sf, checker);
+    const file = normalizePath(sf.fileName);
+    for (const d of fd.handlers) discovered.push({ d, sf });
+    if (fd.isEntry) entries.add(file);
+    if (fd.isWorkerBody) workerFiles.add(file);
+    workerTargets.push(...fd.workerTargets);
+  }
+  const fileSet = new Set(input.files.map((f) => normalizePath(f.fileName)));
+  for (const t of workerTargets) if (fileSet.has(t)) workerFiles.add(t);
+
+  // 2. Event-loop domains from the import graph.
+  throwIfCancelled(token);
+  const options = program.getCompilerOptions();
+  const cache = ts.createModuleResolutionCache(program.getCurrentDirectory(), (s) => s, options);
+  const imports = new Map<string, string[]>();
+  for (const sf of input.files) imports.set(normalizePath(sf.fileName), importsOf(sf, options, ts.sys, cache));
+  const domainsOf = computeDomains({ imports, entries, workerFiles });
+
+  // 3. Follow each handler's calls and collect what it reaches.
+  const handlerFns = new Set<ts.Node>(discovered.flatMap(({ d }) => (d.fn ? [d.fn] : [])));
+  const summaries = new Summaries(checker, RULE_IMPLS, settings, (n) => handlerFns.has(n));
+  const linesOf = new Map<string, string[]>();
+  const lines = (sf: ts.SourceFile) => {
+    let l = linesOf.get(sf.fileName);
+    if (!l) linesOf.set(sf.fileName, (l = sf.text.split('\n')));
+    return l;
+  };
+
+  const handlers: Handler[] = [];
+  const bound: BoundHandler[] = [];
+  const findings: Finding[] = [];
+  const reportedNodes = new Set<ts.Node>();
+  const idCount = new Map<string, number>();
+
+  for (const { d, sf } of discovered) {
+    throwIfCancelled(token);
+    const registration = registrationLocation(d.registration, sf);
+    const baseId = `${registration.file}:${registration.range.start.line + 1}:${registration.range.start.character + 1}`;
+    const n = (idCount.get(baseId) ?? 0) + 1;
+    idCount.set(baseId, n);
+    const domains = domainsOf(registration.file);
+    const handler: Handler = {
+      id: n === 1 ? baseId : `${baseId}#${n}`,
+      kind: d.kind,
+      label: d.label,
+      registration,
+      body: d.fn ? locationOf(d.fn) : undefined,
+      bounds: [],
+      bound: 'none',
+      domain: domains[0]!,
+    };
+    const bh: BoundHandler = { handler, domains, cpu: [], waits: [] };
+    if (d.fn) {
+      const inWorker = domains.some((x) => x.startsWith('worker:'));
+      for (const r of reach(summaries, d.fn, { ...registration, label: d.label })) {
+        const s = summaries.get(r.fn);
+        for (const det of s.detections) {
+          if (det.family === 'blocking-cpu' && inWorker) continue;
+          const detSf = det.node.getSourceFile();
+          if (isSuppressed(lines(detSf), det.location.range.start.line, det.ruleId)) continue;
+          const chain = [...r.chain, { ...det.location, label: det.reason }];
+          if (det.family === 'blocking-cpu') {
+            bh.cpu.push({ reason: `${det.reason} at ${nodePath.basename(det.location.file)}:${det.location.range.start.line + 1}`, location: det.location, chain });
+            handler.bounds.push({ bound: 'cpu', chain, reason: det.reason });
+          }
+          if (reportedNodes.has(det.node)) continue;
+          reportedNodes.add(det.node);
+          const severity = severityOf(settings, det.ruleId, det.family);
+          if (severity === 'off' || !input.inScope(det.location.file)) continue;
+          const template = RULE_IMPLS.find((x) => x.meta.id === det.ruleId)!.messages[det.messageId] ?? det.messageId;
+          findings.push({
+            ruleId: det.ruleId,
+            family: det.family,
+            severity,
+            message: formatMessage(template, { ...det.data, handler: handlerDisplay(handler) }),
+            location: det.location,
+            handler: { id: handler.id, label: handler.label, registration },
+            chain,
+            related: [],
+            fix: det.fix,
+          });
+        }
+        for (const io of s.io) {
+          const loc = locationOf(io.node);
+          bh.waits.push({ reason: io.reason, location: loc });
+          handler.bounds.push({ bound: io.bound, chain: [...r.chain, { ...loc, label: io.reason }], reason: io.reason });
+        }
+      }
+    }
+    handler.bound = dominant(handler.bounds);
+    handlers.push(handler);
+    bound.push(bh);
+  }
+
+  // 4. Mixed bounds per domain.
+  for (const f of checkMixedBound(bound)) {
+    const severity = severityOf(settings, f.ruleId, f.family);
+    if (severity === 'off' || !input.inScope(f.location.file)) continue;
+    const sf = program.getSourceFile(f.location.file);
+    if (sf && isSuppressed(lines(sf), f.location.range.start.line, f.ruleId)) continue;
+    findings.push({ ...f, severity });
+  }
+
+  findings.sort(
+    (a, b) =>
+      a.location.file.localeCompare(b.location.file) ||
+      a.location.range.start.line - b.location.range.start.line ||
+      a.location.range.start.character - b.location.range.start.character ||
+      a.ruleId.localeCompare(b.ruleId),
+  );
+  return { handlers: handlers.filter((h) => input.inScope(h.registration.file)), findings };
+}

@@ -1,0 +1,107 @@
+/**
+ * What counts as a loop, whether its trip count depends on data, and whether it yields to the event loop.
+ * Array methods with callbacks (`xs.map(cb)`, `xs.filter(cb)` …) are loops too; `includes`/`indexOf` on an
+ * array are linear scans.
+ */
+import { ts } from 'ts-morph';
+import { calleeName, isFunctionWithBody, receiverOf, skipOuter } from '../ast';
+import { isArrayLike, isFixedSize } from './size';
+
+/** Array methods that call their callback once per element. */
+export const ITERATION_METHODS = new Set([
+  'map', 'filter', 'forEach', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast',
+  'findLastIndex', 'flatMap', 'sort', 'toSorted',
+]);
+
+/** Array methods that scan the array without a callback. */
+export const SCAN_METHODS = new Set(['includes', 'indexOf', 'lastIndexOf']);
+
+/** A loop statement or an array-method call with a callback. */
+export type LoopNode = ts.IterationStatement | ts.CallExpression;
+
+/** The callback of an array-method loop (inline function or reference). */
+export function loopCallback(call: ts.CallExpression): ts.Expression | undefined {
+  return call.arguments[0];
+}
+
+/** True for `xs.map(cb)`-style calls on an array receiver. */
+export function isArrayMethodLoop(checker: ts.TypeChecker, node: ts.Node): node is ts.CallExpression {
+  if (!ts.isCallExpression(node)) return false;
+  const name = calleeName(node);
+  const recv = receiverOf(node);
+  return !!name && !!recv && ITERATION_METHODS.has(name) && node.arguments.length > 0 && isArrayLike(checker, recv);
+}
+
+/** True for `xs.includes(x)`-style scans on a data-sized array. */
+export function isDataScan(checker: ts.TypeChecker, node: ts.Node): boolean {
+  if (!ts.isCallExpression(node)) return false;
+  const name = calleeName(node);
+  const recv = receiverOf(node);
+  return !!name && !!recv && SCAN_METHODS.has(name) && isArrayLike(checker, recv) && !isFixedSize(checker, recv);
+}
+
+/** True when a loop's trip count depends on data rather than on constants in the code. */
+export function isDataLoop(checker: ts.TypeChecker, loop: LoopNode): boolean {
+  if (ts.isCallExpression(loop)) {
+    const recv = receiverOf(loop);
+    return !!recv && !isFixedSize(checker, recv);
+  }
+  if (ts.isForOfStatement(loop) || ts.isForInStatement(loop)) return !isFixedSize(checker, loop.expression);
+  if (ts.isForStatement(loop)) {
+    const cond = loop.condition && skipOuter(loop.condition);
+    if (!cond) return true;
+    if (ts.isBinaryExpression(cond)) {
+      const k = cond.operatorToken.kind;
+      if (k === ts.SyntaxKind.LessThanToken || k === ts.SyntaxKind.LessThanEqualsToken) return !isFixedSize(checker, cond.right);
+      if (k === ts.SyntaxKind.GreaterThanToken || k === ts.SyntaxKind.GreaterThanEqualsToken) {
+        // i > 0 counting down from a fixed start, or n > i
+        return !(isFixedSize(checker, cond.left) || isFixedSize(checker, cond.right));
+      }
+    }
+    return true;
+  }
+  // while / do: bounded only by a comparison against a constant.
+  const cond = skipOuter((loop as ts.WhileStatement | ts.DoStatement).expression);
+  if (ts.isBinaryExpression(cond)) {
+    const k = cond.operatorToken.kind;
+    if (k === ts.SyntaxKind.LessThanToken || k === ts.SyntaxKind.LessThanEqualsToken) return !isFixedSize(checker, cond.right);
+  }
+  return true;
+}
+
+/** True when the callback of an array-method loop is async or returns a promise (a fan-out, not CPU work). */
+export function callbackIsAsync(checker: ts.TypeChecker, cb: ts.Expression | undefined): boolean {
+  if (!cb) return false;
+  const f = skipOuter(cb);
+  if (isFunctionWithBody(f) && ts.canHaveModifiers(f) && (ts.getModifiers(f) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) return true;
+  try {
+    const sigs = checker.getTypeAtLocation(f).getCallSignatures();
+    const ret = sigs[0]?.getReturnType();
+    return !!ret && !!ret.getProperty('then');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * True when a loop statement's body awaits (or yields) outside nested functions: each iteration gives the event
+ * loop a turn, so the loop is sequential I/O, not blocking CPU work.
+ */
+export function loopAwaits(loop: ts.Node): boolean {
+  if (ts.isForOfStatement(loop) && loop.awaitModifier) return true;
+  let found = false;
+  const body = ts.isIterationStatement(loop, false) ? loop.statement : loop;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isAwaitExpression(n) || ts.isYieldExpression(n) || (ts.isForOfStatement(n) && n.awaitModifier)) {
+      found = true;
+      return;
+    }
+    if (ts.isFunctionLike(n)) return;
+    ts.forEachChild(n, visit);
+  };
+  visit(body);
+  if (ts.isForStatement(loop) && loop.condition) visit(loop.condition);
+  if ((ts.isWhileStatement(loop) || ts.isDoStatement(loop)) && loop.expression) visit(loop.expression);
+  return found;
+}

@@ -1,0 +1,125 @@
+/**
+ * Data-size reasoning: is a collection (or a loop bound) fixed by the code, or does it grow with data
+ * (request input, query results, parameters)? Anything not provably fixed counts as data-sized.
+ */
+import { ts } from 'ts-morph';
+import { calleeName, receiverOf, skipOuter } from '../ast';
+import { unalias } from '../resolve';
+
+const MAX_DEPTH = 4;
+
+function isNumericConst(e: ts.Expression): boolean {
+  const x = skipOuter(e);
+  if (ts.isNumericLiteral(x)) return true;
+  if (ts.isPrefixUnaryExpression(x) && ts.isNumericLiteral(x.operand)) return true;
+  return false;
+}
+
+/** The const declaration an identifier refers to, if it has an initializer. */
+function constInitializer(checker: ts.TypeChecker, id: ts.Identifier): ts.Expression | undefined {
+  try {
+    const sym = unalias(checker, checker.getSymbolAtLocation(id));
+    const d = sym?.valueDeclaration;
+    if (d && ts.isVariableDeclaration(d) && d.initializer && ts.getCombinedNodeFlags(d) & ts.NodeFlags.Const) return d.initializer;
+    if (d && ts.isEnumMember(d)) return d.initializer;
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** `slice(0, 20)`, `slice(i, i + 25)`, `slice(-5)`: slices whose length is a constant. */
+function isConstantSlice(call: ts.CallExpression): boolean {
+  const [a, b] = call.arguments;
+  if (!a) return false;
+  if (!b) return ts.isPrefixUnaryExpression(skipOuter(a)) && isNumericConst(a);
+  if (isNumericConst(a) && isNumericConst(b)) return true;
+  const end = skipOuter(b);
+  if (ts.isBinaryExpression(end) && end.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+    const startText = skipOuter(a).getText();
+    return (isNumericConst(end.right) && skipOuter(end.left).getText() === startText) || (isNumericConst(end.left) && skipOuter(end.right).getText() === startText);
+  }
+  return false;
+}
+
+/**
+ * True when an expression's size (array length, string length, number of keys, or a numeric bound) is fixed by
+ * the code: literals, tuples, consts initialised with those, constant slices, `Object.keys` of a literal object.
+ */
+export function isFixedSize(checker: ts.TypeChecker, expr: ts.Expression, depth = 0): boolean {
+  if (depth > MAX_DEPTH) return false;
+  const e = skipOuter(expr);
+  if (ts.isNumericLiteral(e) || ts.isStringLiteralLike(e) || ts.isObjectLiteralExpression(e)) return true;
+  if (ts.isPrefixUnaryExpression(e)) return isFixedSize(checker, e.operand, depth + 1);
+  if (ts.isArrayLiteralExpression(e)) {
+    return e.elements.every((el) => !ts.isSpreadElement(el) || isFixedSize(checker, el.expression, depth + 1));
+  }
+  if (ts.isBinaryExpression(e)) return isFixedSize(checker, e.left, depth + 1) && isFixedSize(checker, e.right, depth + 1);
+  if (ts.isIdentifier(e)) {
+    const init = constInitializer(checker, e);
+    if (init && isFixedSize(checker, init, depth + 1)) return true;
+    return isTuple(checker, e);
+  }
+  if (ts.isPropertyAccessExpression(e)) {
+    if (e.name.text === 'length') return isFixedSize(checker, e.expression, depth + 1);
+    // MAX_ITEMS.limit, Config.PAGE_SIZE: property of a const object literal.
+    if (ts.isIdentifier(e.expression)) {
+      const init = constInitializer(checker, e.expression);
+      if (init && ts.isObjectLiteralExpression(skipOuter(init))) {
+        const prop = (skipOuter(init) as ts.ObjectLiteralExpression).properties.find(
+          (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && p.name.getText() === e.name.text,
+        );
+        if (prop) return isFixedSize(checker, prop.initializer, depth + 1);
+      }
+    }
+    return isTuple(checker, e);
+  }
+  if (ts.isCallExpression(e)) {
+    const name = calleeName(e);
+    const recv = receiverOf(e);
+    if (name === 'slice' && isConstantSlice(e)) return true;
+    if ((name === 'keys' || name === 'values' || name === 'entries') && recv && ts.isIdentifier(recv) && recv.text === 'Object' && e.arguments[0]) {
+      return isFixedSize(checker, e.arguments[0], depth + 1);
+    }
+    if (name === 'from' && recv && ts.isIdentifier(recv) && recv.text === 'Array' && e.arguments[0]) {
+      const a = skipOuter(e.arguments[0]);
+      if (ts.isObjectLiteralExpression(a)) {
+        const len = a.properties.find((p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && p.name.getText() === 'length');
+        return !!len && isFixedSize(checker, len.initializer, depth + 1);
+      }
+      return isFixedSize(checker, a, depth + 1);
+    }
+    // Array methods that keep (or shrink) a fixed source: FIXED.map(…), FIXED.filter(…)
+    if (recv && name && ['map', 'filter', 'slice', 'concat', 'flat', 'reverse', 'sort', 'toSorted'].includes(name) && isFixedSize(checker, recv, depth + 1)) return true;
+    return isTuple(checker, e);
+  }
+  if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Array' && e.arguments?.[0]) return isFixedSize(checker, e.arguments[0], depth + 1);
+  return isTuple(checker, e);
+}
+
+function isTuple(checker: ts.TypeChecker, e: ts.Expression): boolean {
+  try {
+    return checker.isTupleType(checker.getTypeAtLocation(e));
+  } catch {
+    return false;
+  }
+}
+
+/** True when an expression's type is an array (not a tuple) — a collection a loop or fan-out can grow with. */
+export function isArrayLike(checker: ts.TypeChecker, e: ts.Expression): boolean {
+  try {
+    const t = checker.getNonNullableType(checker.getTypeAtLocation(e));
+    if (t.isUnion()) return t.types.some((x) => checker.isArrayType(x));
+    if (checker.isArrayType(t)) return true;
+    const name = t.getSymbol()?.getName();
+    return name === 'ReadonlyArray' || name === 'Array';
+  } catch {
+    return false;
+  }
+}
+
+/** What a data-sized expression depends on, for messages: `req.body.items`, `people`, `rows`. */
+export function sizeSource(e: ts.Expression): string {
+  const t = skipOuter(e).getText().replace(/\s+/g, ' ');
+  return t.length > 40 ? t.slice(0, 39) + '…' : t;
+}

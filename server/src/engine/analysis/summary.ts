@@ -1,0 +1,154 @@
+/**
+ * Per-function summaries: what a function's own work contains (rule detections, calls into other project
+ * functions, waits on I/O or the thread pool). Computed once per function and shared by every handler that
+ * reaches it.
+ */
+import { ts } from 'ts-morph';
+import { calleeName, isFunctionWithBody, type FunctionNode } from '../ast';
+import { resolveCallee, resolveFunctionValue, returnsPromise, type CalleeInfo } from '../resolve';
+import type { EngineSettings } from '../settings';
+import type { DetectEnv, Detection, Rule } from '../rules/rule';
+import { isBlockingDataLoop } from '../rules/blocking-cpu/data-loop';
+import { isDataScan } from './loops';
+import { isInlineCallback, walkOwnWork } from './walk';
+
+/** A call from one project function into another. */
+export interface CallEdge {
+  site: ts.Node;
+  callee: FunctionNode;
+  name: string;
+}
+
+/** A wait on something outside the event loop's own CPU time. */
+export interface IoEvidence {
+  bound: 'io' | 'threadpool';
+  node: ts.Node;
+  reason: string;
+}
+
+export interface FnSummary {
+  fn: FunctionNode;
+  detections: Detection[];
+  calls: CallEdge[];
+  io: IoEvidence[];
+}
+
+/** Node APIs that run on libuv's thread pool (https://docs.libuv.org/en/v1.x/threadpool.html). */
+const THREADPOOL_CRYPTO = new Set(['pbkdf2', 'scrypt', 'randomBytes', 'randomFill', 'generateKeyPair', 'hkdf', 'generatePrime', 'checkPrime']);
+const STREAM_MODULES = new Set(['net', 'stream', 'http', 'https', 'http2', 'tls', 'dgram']);
+
+/** Classifies a call to an API without a body in the project as a wait on I/O or the thread pool. */
+function ioOf(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression, callee: CalleeInfo | undefined): IoEvidence | undefined {
+  if (callee?.body) return undefined;
+  const name = callee?.name ?? calleeName(call) ?? '';
+  if (name.endsWith('Sync')) return undefined;
+  const m = callee?.nodeModule;
+  if (m === 'fs' || m === 'zlib' || (m === 'dns' && name === 'lookup') || (m === 'crypto' && THREADPOOL_CRYPTO.has(name))) {
+    return { bound: 'threadpool', node: call, reason: `${name} (node:${m}, libuv thread pool)` };
+  }
+  if (m === 'child_process' || m === 'dns') return { bound: 'io', node: call, reason: `${name} (node:${m})` };
+  if (m && STREAM_MODULES.has(m) && name === 'write') return { bound: 'io', node: call, reason: `${name} (node:${m} stream)` };
+  if (ts.isCallExpression(call) && returnsPromise(checker, call)) {
+    return { bound: 'io', node: call, reason: `${name || 'call'}${callee?.packageName ? ` (${callee.packageName})` : ''} returns a promise` };
+  }
+  return undefined;
+}
+
+/** Builds and caches function summaries for one program. */
+export class Summaries {
+  private readonly cache = new Map<FunctionNode, FnSummary>();
+  private readonly calleeCache = new Map<ts.Node, CalleeInfo | null>();
+  private readonly linear = new Map<FunctionNode, boolean>();
+
+  constructor(
+    private readonly checker: ts.TypeChecker,
+    private readonly rules: readonly Rule[],
+    private readonly settings: EngineSettings,
+    private readonly isHandlerFn: (n: ts.Node) => boolean,
+  ) {}
+
+  /** What a call invokes, cached per call site. */
+  callee = (call: ts.CallExpression | ts.NewExpression): CalleeInfo | undefined => {
+    let c = this.calleeCache.get(call);
+    if (c === undefined) {
+      c = resolveCallee(this.checker, call) ?? null;
+      this.calleeCache.set(call, c);
+    }
+    return c ?? undefined;
+  };
+
+  isInline = (fn: ts.Node): boolean => isInlineCallback(fn, this.isHandlerFn);
+
+  /** Whether calling `fn` does work that grows with a collection (a data loop or scan, here or below). */
+  hasLinearWork = (fn: FunctionNode): boolean => {
+    const known = this.linear.get(fn);
+    if (known !== undefined) return known;
+    this.linear.set(fn, false); // cycle guard: recursion counts as no extra work
+    let found = false;
+    walkOwnWork(fn, this.isInline, (n) => {
+      if (found) return false;
+      if (isBlockingDataLoop(n, { checker: this.checker }) || isDataScan(this.checker, n)) {
+        found = true;
+        return false;
+      }
+      if (ts.isCallExpression(n) || ts.isNewExpression(n)) {
+        const body = this.callee(n)?.body;
+        if (body && this.hasLinearWork(body)) found = true;
+      }
+      return undefined;
+    });
+    this.linear.set(fn, found);
+    return found;
+  };
+
+  get(fn: FunctionNode): FnSummary {
+    let s = this.cache.get(fn);
+    if (!s) {
+      s = this.build(fn);
+      this.cache.set(fn, s);
+    }
+    return s;
+  }
+
+  private build(fn: FunctionNode): FnSummary {
+    const sf = fn.getSourceFile();
+    const summary: FnSummary = { fn, detections: [], calls: [], io: [] };
+    const env: DetectEnv = {
+      checker: this.checker,
+      sf,
+      fn,
+      settings: this.settings,
+      callee: this.callee,
+      hasLinearWork: this.hasLinearWork,
+      isInline: this.isInline,
+    };
+    walkOwnWork(fn, this.isInline, (n) => {
+      for (const r of this.rules) {
+        if (!r.detect) continue;
+        try {
+          const d = r.detect(n, env);
+          if (d) summary.detections.push(d);
+        } catch {
+          // A detector that trips on odd code skips that node; the rest of the analysis goes on.
+        }
+      }
+      if (ts.isCallExpression(n) || ts.isNewExpression(n)) {
+        const callee = this.callee(n);
+        if (callee?.body && callee.body !== fn) summary.calls.push({ site: n, callee: callee.body, name: callee.name || calleeName(n) || 'function' });
+        const io = ioOf(this.checker, n, callee);
+        if (io) summary.io.push(io);
+        // Functions passed by reference run as part of this work: xs.map(score), p.then(handle).
+        for (const a of n.arguments ?? []) {
+          if (ts.isIdentifier(a) || ts.isPropertyAccessExpression(a)) {
+            const f = resolveFunctionValue(this.checker, a);
+            if (f && f !== fn && !this.isHandlerFn(f)) summary.calls.push({ site: a, callee: f, name: a.getText(sf) });
+          }
+        }
+      } else if (ts.isAwaitExpression(n) && !ts.isCallExpression(n.expression)) {
+        summary.io.push({ bound: 'io', node: n, reason: 'awaits a promise' });
+      }
+      return isFunctionWithBody(n) && n !== fn && !this.isInline(n) ? false : undefined;
+    });
+    return summary;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Handler discovery: one syntax walk per file, every discovery module offered each node. Also records what
+ * makes a file a process entry point (it listens, exports a Lambda handler, starts a queue worker …) and which
+ * files run in worker threads, for event-loop domains.
+ */
+import { ts } from 'ts-morph';
+import { calleeName, walk } from '../ast';
+import { discoverLambda } from './lambda';
+import { discoverListeners } from './listeners';
+import { discoverNest } from './nestjs';
+import { discoverNext } from './nextjs';
+import { discoverQueues } from './queues';
+import { discoverRoutes } from './routes';
+import { discoverServers } from './servers';
+import { discoverTimers } from './timers';
+import type { DiscoveredHandler, Discoverer } from './types';
+import { scanWorkers } from './workers';
+
+export type { DiscoveredHandler } from './types';
+
+const DISCOVERERS: Discoverer[] = [discoverRoutes, discoverNest, discoverNext, discoverLambda, discoverServers, discoverQueues, discoverTimers, discoverListeners];
+
+/** What one file contributes to the handler map. */
+export interface FileDiscovery {
+  handlers: DiscoveredHandler[];
+  /** The file starts serving on its own: calls `.listen()`, `createServer`, NestFactory, exports a Lambda … */
+  isEntry: boolean;
+  /** Absolute candidate paths of files this one runs in worker threads or sandboxed processes. */
+  workerTargets: string[];
+  /** The file imports `parentPort`/`workerData`: it is a worker-thread body. */
+  isWorkerBody: boolean;
+}
+
+/** Discovers the handlers a file registers. Never throws on odd syntax: unknown shapes are skipped. */
+export function discoverFile(sf: ts.SourceFile, checker: ts.TypeChecker): FileDiscovery {
+  const handlers: DiscoveredHandler[] = [];
+  let isEntry = false;
+  const ctx = { checker, sf };
+  walk(sf, (node) => {
+    if (ts.isCallExpression(node)) {
+      const name = calleeName(node);
+      if (name === 'listen' || (name === 'create' && node.expression.getText(sf).startsWith('NestFactory'))) isEntry = true;
+    }
+    for (const d of DISCOVERERS) {
+      const found = d(node, ctx);
+      if (found && found.length > 0) {
+        handlers.push(...found);
+        break;
+      }
+    }
+  });
+  if (handlers.some((h) => h.kind === 'lambda' || h.kind === 'nextjs' || h.kind === 'bullmq' || h.kind === 'http-server')) isEntry = true;
+  const { targets, isWorkerBody } = scanWorkers(sf);
+  return { handlers, isEntry, workerTargets: targets, isWorkerBody };
+}

@@ -1,0 +1,23 @@
+import type { ts } from 'ts-morph';
+import type { FunctionNode } from '../ast';
+import type { HandlerKind } from '../types';
+
+/** A handler found in the syntax, before classification. */
+export interface DiscoveredHandler {
+  kind: HandlerKind;
+  /** `POST /export`, `Worker "digest"`, `socket 'data'`, `setInterval`, `Lambda handler`. */
+  label: string;
+  /** The node whose position is the registration (`app.post(` call, `@Get()` decorator, exported name). */
+  registration: ts.Node;
+  /** The function that runs; undefined when it could not be resolved to a body in the project. */
+  fn?: FunctionNode;
+}
+
+/** What each discovery module gets: the checker and the file being scanned. */
+export interface DiscoveryContext {
+  checker: ts.TypeChecker;
+  sf: ts.SourceFile;
+}
+
+/** A discovery module: looks at one node and returns the handlers it registers (usually none). */
+export type Discoverer = (node: ts.Node, ctx: DiscoveryContext) => DiscoveredHandler[] | undefined;

@@ -1,0 +1,216 @@
+/**
+ * Type-aware resolution of what a call invokes. Calls are identified by their declaration, so aliases,
+ * destructured renames (`const { pbkdf2Sync: derive } = require('crypto')`) and re-exports all count.
+ */
+import { ts } from 'ts-morph';
+import { isFunctionWithBody, skipOuter, type FunctionNode } from './ast';
+
+/** Where a callee is declared. */
+export interface CalleeInfo {
+  /** The declared name (`pbkdf2Sync`, `compareSync`, `send`). */
+  name: string;
+  /** The Node.js builtin module for declarations in `@types/node` (`fs`, `crypto` …, without `node:`). */
+  nodeModule?: string;
+  /** The npm package for other declarations under node_modules (`bcryptjs`, `p-limit`, `@nestjs/common`). */
+  packageName?: string;
+  /** The implementation, when it is a function with a body in the analysed program (not a .d.ts). */
+  body?: FunctionNode;
+  /** The declaration node found (may be a signature without body). */
+  declaration?: ts.Declaration;
+}
+
+const NODE_MODULE_RE = /^(?:node:)?([a-z_]+(?:\/[a-z_]+)?)$/;
+
+/** The builtin module an ambient declaration sits in (`declare module 'fs' { … }`), if any. */
+function nodeModuleOf(decl: ts.Node): string | undefined {
+  for (let n: ts.Node | undefined = decl; n; n = n.parent) {
+    if (ts.isModuleDeclaration(n) && ts.isStringLiteral(n.name)) {
+      const m = NODE_MODULE_RE.exec(n.name.text);
+      if (m && n.getSourceFile().fileName.includes('/@types/node/')) return m[1]!.replace(/\/promises$/, '');
+    }
+  }
+  return undefined;
+}
+
+/** The package a file belongs to when it lives under node_modules. */
+export function packageOfFile(fileName: string): string | undefined {
+  const i = fileName.lastIndexOf('/node_modules/');
+  if (i < 0) return undefined;
+  const rest = fileName.slice(i + '/node_modules/'.length).split('/');
+  const name = rest[0]?.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
+  if (name?.startsWith('@types/')) {
+    const bare = name.slice('@types/'.length);
+    return bare.includes('__') ? '@' + bare.replace('__', '/') : bare;
+  }
+  return name;
+}
+
+/** Follows import aliases to the original symbol. */
+export function unalias(checker: ts.TypeChecker, sym: ts.Symbol | undefined): ts.Symbol | undefined {
+  if (sym && sym.flags & ts.SymbolFlags.Alias) {
+    try {
+      return checker.getAliasedSymbol(sym);
+    } catch {
+      return sym;
+    }
+  }
+  return sym;
+}
+
+/** Finds a function body for a declaration: the function itself or a variable initialised with one. */
+export function functionOfDeclaration(decl: ts.Node | undefined): FunctionNode | undefined {
+  if (!decl) return undefined;
+  if (isFunctionWithBody(decl)) return decl;
+  if ((ts.isVariableDeclaration(decl) || ts.isPropertyDeclaration(decl) || ts.isPropertyAssignment(decl)) && decl.initializer) {
+    const init = skipOuter(decl.initializer);
+    if (isFunctionWithBody(init)) return init;
+  }
+  if (ts.isShorthandPropertyAssignment(decl)) return undefined;
+  if (ts.isExportAssignment(decl)) {
+    const e = skipOuter(decl.expression);
+    if (isFunctionWithBody(e)) return e;
+  }
+  return undefined;
+}
+
+function isProjectSource(sf: ts.SourceFile): boolean {
+  return !sf.isDeclarationFile && !sf.fileName.includes('/node_modules/');
+}
+
+/** Describes a declaration: its name, module or package, and its body if it is in the project. */
+export function describeDeclaration(decl: ts.Declaration): CalleeInfo {
+  const sf = decl.getSourceFile();
+  const nameNode = ts.getNameOfDeclaration(decl);
+  const name = nameNode && (ts.isIdentifier(nameNode) || ts.isStringLiteralLike(nameNode) || ts.isPrivateIdentifier(nameNode)) ? nameNode.text : '';
+  const info: CalleeInfo = { name, declaration: decl };
+  if (isProjectSource(sf)) {
+    info.body = functionOfDeclaration(decl);
+  } else {
+    info.nodeModule = nodeModuleOf(decl);
+    if (!info.nodeModule) info.packageName = packageOfFile(sf.fileName);
+  }
+  return info;
+}
+
+/**
+ * Resolves what a call or `new` expression invokes. Returns undefined when the checker cannot tell (untyped
+ * JS, `any`). Never throws: checker failures on broken code count as unresolved.
+ */
+export function resolveCallee(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression): CalleeInfo | undefined {
+  try {
+    const sig = checker.getResolvedSignature(call);
+    let decl = sig?.getDeclaration() as ts.Declaration | undefined;
+    if (decl && ts.isJSDocSignature(decl)) decl = undefined;
+    if (decl) {
+      const info = describeDeclaration(decl);
+      // Overloads: the resolved signature has no body; look for the implementation among the symbol's declarations.
+      if (!info.body && isProjectSource(decl.getSourceFile())) {
+        const sym = unalias(checker, checker.getSymbolAtLocation(ts.isCallExpression(call) ? calleeNameNode(call) : call.expression));
+        for (const d of sym?.declarations ?? []) {
+          const body = functionOfDeclaration(d);
+          if (body) return { ...info, body };
+        }
+      }
+      return info;
+    }
+    const sym = unalias(checker, checker.getSymbolAtLocation(ts.isCallExpression(call) ? calleeNameNode(call) : call.expression));
+    const d = sym?.valueDeclaration ?? sym?.declarations?.[0];
+    return d ? describeDeclaration(d) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function calleeNameNode(call: ts.CallExpression): ts.Node {
+  const e = call.expression;
+  if (ts.isPropertyAccessExpression(e)) return e.name;
+  return e;
+}
+
+/**
+ * Resolves an expression that names a function (`handler`, `this.onMessage`, `service.run`, `fn.bind(x)`)
+ * to its body in the project. Inline functions are returned as they are.
+ */
+export function resolveFunctionValue(checker: ts.TypeChecker, expr: ts.Expression, depth = 0): FunctionNode | undefined {
+  const e = skipOuter(expr);
+  if (isFunctionWithBody(e)) return e;
+  if (depth > 4) return undefined;
+  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'bind') {
+    return resolveFunctionValue(checker, e.expression.expression, depth + 1);
+  }
+  if (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e)) {
+    try {
+      const sym = unalias(checker, checker.getSymbolAtLocation(ts.isPropertyAccessExpression(e) ? e.name : e));
+      for (const d of sym?.declarations ?? []) {
+        if (!isProjectSource(d.getSourceFile())) continue;
+        const f = functionOfDeclaration(d);
+        if (f) return f;
+        // `const handler = wrap(async (req, res) => …)`: take the wrapped function.
+        if (ts.isVariableDeclaration(d) && d.initializer && ts.isCallExpression(skipOuter(d.initializer))) {
+          const inner = unwrapWrapperCall(checker, skipOuter(d.initializer) as ts.CallExpression, depth + 1);
+          if (inner) return inner;
+        }
+      }
+    } catch {
+      return undefined;
+    }
+  }
+  if (ts.isCallExpression(e)) return unwrapWrapperCall(checker, e, depth + 1);
+  return undefined;
+}
+
+/**
+ * `asyncHandler(fn)`, `catchErrors(async (req, res) => …)`: the function a wrapper call was given. Only a call
+ * that returns a function taking as many parameters as the one it was given counts as a wrapper, so
+ * `const unsubscribe = store.onChange(cb)` does not resolve to `cb`.
+ */
+export function unwrapWrapperCall(checker: ts.TypeChecker, call: ts.CallExpression, depth = 0): FunctionNode | undefined {
+  const candidates: FunctionNode[] = [];
+  for (const a of call.arguments) {
+    const inner = skipOuter(a);
+    if (isFunctionWithBody(inner)) candidates.push(inner);
+  }
+  if (candidates.length === 0) {
+    for (const a of call.arguments) {
+      const f = resolveFunctionValue(checker, a, depth + 1);
+      if (f) candidates.push(f);
+    }
+  }
+  const fn = candidates[0];
+  if (!fn || !returnsWrapperOf(checker, call, fn)) return undefined;
+  return fn;
+}
+
+function returnsWrapperOf(checker: ts.TypeChecker, call: ts.CallExpression, fn: FunctionNode): boolean {
+  try {
+    const t = checker.getTypeAtLocation(call);
+    if (t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
+    const sigs = t.getCallSignatures();
+    return sigs.some((sig) => sig.getParameters().length >= fn.parameters.length && fn.parameters.length > 0);
+  } catch {
+    return false;
+  }
+}
+
+/** True when a type is a Promise or another thenable (including unions with one). */
+export function isThenable(checker: ts.TypeChecker, type: ts.Type): boolean {
+  if (type.isUnion()) return type.types.some((t) => isThenable(checker, t));
+  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return false;
+  const then = type.getProperty('then');
+  if (!then) return false;
+  try {
+    const t = checker.getTypeOfSymbol(then);
+    return t.getCallSignatures().length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** True when an expression's value is a promise (by its type). */
+export function returnsPromise(checker: ts.TypeChecker, expr: ts.Expression): boolean {
+  try {
+    return isThenable(checker, checker.getTypeAtLocation(expr));
+  } catch {
+    return false;
+  }
+}
