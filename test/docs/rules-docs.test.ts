@@ -101,6 +101,13 @@ describe('rule docs', () => {
     }
   });
 
+  it('the README rules table links every rule page with its default severity', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    for (const rule of RULES) {
+      assert.ok(readme.includes(`| [\`${rule.id}\`](docs/rules/${rule.id}.md) | \`${rule.defaultSeverity}\` |`), `README.md has no rules-table row for ${rule.id}`);
+    }
+  });
+
   it('relative links between rule pages resolve', async () => {
     for (const page of await glob(['**/*.md'], { cwd: DOCS_DIR })) {
       const text = readFileSync(join(DOCS_DIR, page), 'utf8');
