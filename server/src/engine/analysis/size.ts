@@ -15,12 +15,34 @@ function isNumericConst(e: ts.Expression): boolean {
   return false;
 }
 
-/** The const declaration an identifier refers to, if it has an initializer. */
+const MUTATORS = new Set(['push', 'unshift', 'splice', 'fill', 'set', 'add']);
+
+/** True when a variable is grown anywhere in its scope: `xs.push(…)`, `xs[i] = …`, `xs.length = …`. */
+function isGrown(decl: ts.VariableDeclaration): boolean {
+  if (!ts.isIdentifier(decl.name)) return true;
+  const name = decl.name.text;
+  let scope: ts.Node = decl;
+  while (scope.parent && !ts.isBlock(scope) && !ts.isSourceFile(scope) && !ts.isFunctionLike(scope)) scope = scope.parent;
+  let grown = false;
+  const visit = (n: ts.Node): void => {
+    if (grown) return;
+    if (ts.isPropertyAccessExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === name) {
+      if (MUTATORS.has(n.name.text) && ts.isCallExpression(n.parent) && n.parent.expression === n) grown = true;
+      if (n.name.text === 'length' && ts.isBinaryExpression(n.parent) && n.parent.left === n) grown = true;
+    }
+    if (ts.isElementAccessExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === name && ts.isBinaryExpression(n.parent) && n.parent.left === n) grown = true;
+    ts.forEachChild(n, visit);
+  };
+  visit(scope);
+  return grown;
+}
+
+/** The const declaration an identifier refers to, if it has an initializer and is never grown. */
 function constInitializer(checker: ts.TypeChecker, id: ts.Identifier): ts.Expression | undefined {
   try {
     const sym = unalias(checker, checker.getSymbolAtLocation(id));
     const d = sym?.valueDeclaration;
-    if (d && ts.isVariableDeclaration(d) && d.initializer && ts.getCombinedNodeFlags(d) & ts.NodeFlags.Const) return d.initializer;
+    if (d && ts.isVariableDeclaration(d) && d.initializer && ts.getCombinedNodeFlags(d) & ts.NodeFlags.Const && !isGrown(d)) return d.initializer;
     if (d && ts.isEnumMember(d)) return d.initializer;
   } catch {
     return undefined;

@@ -1,0 +1,110 @@
+import { APP, APP_LINES } from '../prelude';
+import { ruleTester } from '../ruleTester';
+
+const L = (n: number) => APP_LINES + n;
+
+ruleTester('blocking-cpu/data-loop', {
+  valid: [
+    {
+      name: 'constant loop bound',
+      code: `${APP}app.post('/code', (_req, res) => {
+  let code = '';
+  for (let i = 0; i < 8; i++) for (let j = 0; j < 4; j++) code += String(i * j);
+  res.send(code);
+});
+app.listen(1);`,
+    },
+    {
+      name: 'a single pass over data is linear and cheap',
+      code: `${APP}app.get('/emails', async (_req, res) => {
+  const rows = await db.rows();
+  res.json(rows.filter((r) => r.email.endsWith('.org')).map((r) => r.email));
+});
+app.listen(1);`,
+    },
+    {
+      name: 'each iteration awaits: the loop yields to the event loop',
+      code: `${APP}app.post('/reindex', async (req, res) => {
+  for (const id of req.body.ids) {
+    const row = await db.find(id);
+    for (const t of row.tags) console.log(t);
+  }
+  res.send('ok');
+});
+app.listen(1);`,
+    },
+    {
+      name: 'inner lookups through a Set are constant time',
+      code: `${APP}app.post('/known', async (req, res) => {
+  const known = new Set((await db.rows()).map((r) => r.id));
+  res.json(req.body.ids.filter((id) => known.has(id)));
+});
+app.listen(1);`,
+    },
+    {
+      name: 'nested loops over fixed tuples',
+      code: `${APP}const SIZES = [1, 2, 3] as const;
+app.get('/grid', (_req, res) => {
+  const out: number[] = [];
+  for (const a of SIZES) for (const b of ['x', 'y']) out.push(a + b.length);
+  res.json(out);
+});
+app.listen(1);`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'nested for…of over request data, outermost reported',
+      code: `${APP}app.post('/pairs', async (req, res) => {
+  const rows = await db.rows();
+  let n = 0;
+  for (const id of req.body.ids) {
+    for (const r of rows) {
+      if (r.id === id) n++;
+    }
+  }
+  res.json({ n });
+});
+app.listen(1);`,
+      errors: [{ line: L(4), column: 3, message: 'Loop over `req.body.ids` runs a loop over `rows` on every iteration' }],
+    },
+    {
+      name: 'filter inside map (O(n²))',
+      code: `${APP}app.get('/tree', async (_req, res) => {
+  const all = await db.rows();
+  const tree = all.map((r) => ({ ...r, same: all.filter((o) => o.email === r.email) }));
+  res.json(tree);
+});
+app.listen(1);`,
+      errors: [{ line: L(3), column: 16, message: 'Loop over `all` runs `all.filter` on every iteration' }],
+    },
+    {
+      name: 'includes inside a classic for loop',
+      code: `${APP}app.post('/dedupe', (req, res) => {
+  const out: string[] = [];
+  for (let i = 0; i < req.body.items.length; i++) {
+    if (!out.includes(req.body.items[i]!)) out.push(req.body.items[i]!);
+  }
+  res.json(out);
+});
+app.listen(1);`,
+      errors: [{ line: L(3), column: 3, message: '`out.includes`' }],
+    },
+    {
+      name: 'the inner loop lives in a helper function',
+      code: `${APP}function count(tags: string[], wanted: string): number {
+  let n = 0;
+  for (const t of tags) if (t === wanted) n++;
+  return n;
+}
+app.post('/score', async (req, res) => {
+  const rows = await db.rows();
+  const scores: number[] = [];
+  for (const r of rows) scores.push(count(req.body.items, r.email));
+  res.json(scores);
+});
+app.listen(1);`,
+      errors: [{ line: L(9), column: 3, message: '`count()`, which loops' }],
+    },
+  ],
+});

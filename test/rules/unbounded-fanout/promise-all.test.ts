@@ -1,0 +1,88 @@
+import { APP, APP_LINES } from '../prelude';
+import { ruleTester } from '../ruleTester';
+
+const L = (n: number) => APP_LINES + n;
+
+ruleTester('unbounded-fanout/promise-all', {
+  valid: [
+    {
+      name: 'a fixed tuple of promises',
+      code: `${APP}app.get('/two', async (req, res) => res.json(await Promise.all([db.find(req.params['a']!), db.find(req.params['b']!)])));
+app.listen(1);`,
+    },
+    {
+      name: 'every call goes through a p-limit limiter',
+      code: `${APP}import pLimit from 'p-limit';
+const limit = pLimit(4);
+app.post('/save', async (_req, res) => {
+  const rows = await db.rows();
+  await Promise.all(rows.map((r) => limit(() => db.save(r))));
+  res.send('ok');
+});
+app.listen(1);`,
+      files: {
+        'node_modules/p-limit/package.json': '{"name":"p-limit","version":"7.0.0","types":"index.d.ts"}',
+        'node_modules/p-limit/index.d.ts': 'export default function pLimit(n: number): <T>(fn: () => Promise<T>) => Promise<T>;\n',
+      },
+    },
+    {
+      name: 'a constant-length slice',
+      code: `${APP}app.post('/top', async (req, res) => res.json(await Promise.all(req.body.ids.slice(0, 5).map((id) => db.find(id)))));
+app.listen(1);`,
+    },
+    {
+      name: 'chunks awaited one wave at a time',
+      code: `${APP}declare function chunk<T>(xs: T[], n: number): T[][];
+app.post('/bulk', async (_req, res) => {
+  for (const batch of chunk(await db.rows(), 10)) {
+    await Promise.all(batch.map((r) => db.save(r)));
+  }
+  res.send('ok');
+});
+app.listen(1);`,
+    },
+    {
+      name: 'a synchronous map is not a fan-out',
+      code: `${APP}app.get('/ids', async (_req, res) => res.json(await Promise.all((await db.rows()).map((r) => r.id))));
+app.listen(1);`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'Promise.all over rows mapped to saves',
+      code: `${APP}app.post('/import', async (_req, res) => {
+  const rows = await db.rows();
+  await Promise.all(rows.map(async (r) => db.save(r)));
+  res.send('ok');
+});
+app.listen(1);`,
+      errors: [{ line: L(3), column: 9, message: '`Promise.all` over `rows.map(…)` starts one `db.save(r)` per element at once in `POST /import`' }],
+    },
+    {
+      name: 'promises mapped into a variable, awaited later',
+      code: `${APP}app.post('/notify', async (req, res) => {
+  const sends = req.body.ids.map((id) => db.find(id));
+  await Promise.allSettled(sends);
+  res.send('ok');
+});
+app.listen(1);`,
+      errors: [{ line: L(2), column: 17, message: '`req.body.ids.map(…)`' }],
+    },
+    {
+      name: 'a function reference as the callback, in a helper module',
+      code: `${APP}import { saveAll } from './save';
+app.post('/s', async (_req, res) => res.json(await saveAll(await db.rows())));
+app.listen(1);`,
+      files: {
+        'save.ts': `import type {} from './server';
+declare function persist(r: { id: string }): Promise<void>;
+export async function saveAll(rows: { id: string }[]): Promise<number> {
+  const done = await Promise.all(rows.map(persist));
+  return done.length;
+}
+`,
+      },
+      errors: [{ file: 'save.ts', line: 4, column: 22 }],
+    },
+  ],
+});
