@@ -1,76 +1,31 @@
-// Choosing and applying preferred fixes: grouped per file, overlaps skipped, shared edits applied once.
+// --fix plumbing: findings grouped per file, one fix-all plan and at most one write per file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { planFixes } from '../../server/src/cli/fix';
-import type { CodeFix, Finding, Range } from '../../server/src/engine/types';
-import { finding, loc } from './helpers';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { applyFixes } from '../../server/src/cli/fix';
+import type { FixAllPlan } from '../../server/src/engine/fixes/fix-all';
+import { DEFAULT_SETTINGS } from '../../server/src/engine/settings';
+import type { Finding } from '../../server/src/engine/types';
+import { finding, loc, tempProject } from './helpers';
 
-const A = '/p/a.ts';
-const B = '/p/b.ts';
-const texts: Record<string, string> = {
-  [A]: 'const x = BAD(1);\nconst y = BAD(2);\n',
-  [B]: 'BAD(3);\n',
-};
-const range = (line: number, start: number, end: number): Range => ({ start: { line, character: start }, end: { line, character: end } });
-const fix = (id: string, edits: CodeFix['edits'], isPreferred = true): CodeFix => ({ fixId: id, title: id, edits, isPreferred });
+test('one plan per file with that file’s findings; only changed files are written', () => {
+  const dir = realpathSync(tempProject({ 'a.ts': 'BAD(1);\nBAD(2);\n', 'b.ts': 'BAD(3);\n', 'c.ts': 'BAD(4);\n' }));
+  const [a, b, c] = ['a.ts', 'b.ts', 'c.ts'].map((f) => join(dir, f)) as [string, string, string];
+  const cBefore = statSync(c).mtimeMs;
+  const calls: [string, number][] = [];
+  const planFixAll = (file: string, text: string, findings: readonly Finding[]): FixAllPlan => {
+    calls.push([file, findings.length]);
+    if (file === c) return { text, edits: [], applied: [], skipped: [...findings] };
+    return { text: text.replaceAll('BAD', 'ok'), edits: [], applied: findings.map(() => ({ fixId: 'x', title: 'x', edits: [], isPreferred: true })), skipped: [] };
+  };
+  const workspace = { settings: DEFAULT_SETTINGS, readText: (f: string) => readFileSync(f, 'utf8'), analyze: () => ({ handlers: [], findings: [], skipped: [], files: [] }) };
+  const findings = [finding({ location: loc(a, 0, 0) }), finding({ location: loc(b, 0, 0) }), finding({ location: loc(a, 1, 0) }), finding({ location: loc(c, 0, 0) })];
 
-function plan(findings: Finding[], fixes: (f: Finding) => CodeFix[]) {
-  return planFixes(findings, (file) => {
-    if (!(file in texts)) throw new Error(`ENOENT ${file}`);
-    return texts[file]!;
-  }, fixes);
-}
-
-test('applies each preferred fix, several per file, each file once', () => {
-  const findings = [finding({ location: loc(A, 0, 10, 13) }), finding({ location: loc(A, 1, 10, 13) }), finding({ location: loc(B, 0, 0, 3) })];
-  const p = plan(findings, (f) => [
-    fix('other', [{ file: f.location.file, range: f.location.range, newText: 'NOPE' }], false),
-    fix('rename', [{ file: f.location.file, range: f.location.range, newText: 'ok' }]),
-  ]);
-  assert.equal(p.applied.length, 3);
-  assert.equal(p.skipped.length, 0);
-  assert.deepEqual(Object.fromEntries(p.files), { [A]: 'const x = ok(1);\nconst y = ok(2);\n', [B]: 'ok(3);\n' });
-});
-
-test('a fix overlapping one already taken is skipped whole', () => {
-  const findings = [finding({ location: loc(A, 0, 10, 13) }), finding({ location: loc(A, 0, 10, 16) })];
-  const p = plan(findings, (f) => [
-    fix(`f${f.location.range.end.character}`, [
-      { file: B, range: range(0, 0, 0), newText: `// ${f.location.range.end.character}\n` },
-      { file: A, range: f.location.range, newText: 'ok' },
-    ]),
-  ]);
-  assert.deepEqual(p.applied.map((f) => f.fixId), ['f13']);
-  assert.deepEqual(p.skipped.map((f) => f.fixId), ['f16']);
-  assert.equal(p.files.get(A), 'const x = ok(1);\nconst y = BAD(2);\n');
-  assert.equal(p.files.get(B), '// 13\nBAD(3);\n', "the skipped fix's other edits are left out too");
-});
-
-test('identical edits from two fixes (a shared import) go in once', () => {
-  const findings = [finding({ location: loc(A, 0, 10, 13) }), finding({ location: loc(A, 1, 10, 13) })];
-  const p = plan(findings, (f) => [
-    fix('limit', [
-      { file: A, range: range(0, 0, 0), newText: "import pLimit from 'p-limit';\n" },
-      { file: A, range: f.location.range, newText: 'limit' },
-    ]),
-  ]);
-  assert.equal(p.applied.length, 2);
-  assert.equal(p.files.get(A), "import pLimit from 'p-limit';\nconst x = limit(1);\nconst y = limit(2);\n");
-});
-
-test('two different insertions at the same place conflict', () => {
-  const findings = [finding({ location: loc(A, 0, 10, 13) }), finding({ location: loc(A, 1, 10, 13) })];
-  const p = plan(findings, (f) => [fix('ins', [{ file: A, range: range(0, 0, 0), newText: `// ${f.location.range.start.line}\n` }])]);
-  assert.equal(p.applied.length, 1);
-  assert.equal(p.skipped.length, 1);
-});
-
-test('findings without a preferred fix, or in unreadable files, change nothing', () => {
-  const findings = [finding({ location: loc(A, 0, 10, 13) }), finding({ location: loc('/p/missing.ts', 0, 0) })];
-  const p = plan(findings, (f) => [fix('x', [{ file: f.location.file, range: f.location.range, newText: '' }], false)]);
-  assert.equal(p.applied.length, 0);
-  assert.equal(p.files.size, 0);
-  const q = plan([findings[0]!], () => [fix('elsewhere', [{ file: '/p/missing.ts', range: range(0, 0, 0), newText: 'x' }])]);
-  assert.equal(q.applied.length, 0);
-  assert.equal(q.skipped.length, 1);
+  const summary = applyFixes(workspace, findings, { planFixAll });
+  assert.deepEqual(calls, [[a, 2], [b, 1], [c, 1]]);
+  assert.deepEqual(summary, { applied: 3, skipped: 1, files: [a, b] });
+  assert.equal(readFileSync(a, 'utf8'), 'ok(1);\nok(2);\n');
+  assert.equal(readFileSync(b, 'utf8'), 'ok(3);\n');
+  assert.equal(statSync(c).mtimeMs, cBefore, 'a file without applied fixes is not rewritten');
 });

@@ -1,6 +1,7 @@
 // Shared builders for the CLI tests: hand-made findings and results (so formatter tests do not depend on the
 // engine), a capturing io, and a fake engine that reports every `BAD(` call in .ts files.
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, cpSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { globSync } from 'tinyglobby';
@@ -97,7 +98,7 @@ export async function runCli(argv: string[], options: { cwd?: string; engine?: E
 
 /**
  * A stand-in engine: every `BAD(` in a .ts file under the analysed paths is a `blocking-cpu/sync-call`
- * finding, whose preferred fix renames it to `ok(`. Records the workspaces it opened.
+ * finding; fix-all renames them to `ok(`. Records the workspaces it opened.
  */
 export function fakeEngine() {
   const opened: { root: string; tsconfig?: string; paths?: string[] }[] = [];
@@ -120,20 +121,26 @@ export function fakeEngine() {
         },
       };
     },
-    fixesFor(f): CodeFix[] {
-      return [
-        { fixId: 'looplens.disable', title: 'Disable', edits: [{ file: f.location.file, range: { start: f.location.range.start, end: f.location.range.start }, newText: '// looplens-disable-next-line\n' }], isPreferred: false },
-        { fixId: 'test.rename', title: 'Rename BAD to ok', edits: [{ file: f.location.file, range: f.location.range, newText: 'ok' }], isPreferred: true },
-      ];
+    planFixAll(file, text, findings) {
+      const mine = findings.filter((f) => f.location.file === file);
+      const fix: CodeFix = { fixId: 'test.rename', title: 'Rename BAD to ok', edits: [], isPreferred: true };
+      return { text: text.replaceAll('BAD(', 'ok('), edits: [], applied: mine.map(() => fix), skipped: [] };
     },
   };
   return { engine, opened };
 }
 
-/** A fresh temp folder with the given files (relative path → text). */
+/** Temp folders made by this test file, removed when its process exits. */
+const temps: string[] = [];
+process.on('exit', () => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temp folder with the given files (relative path → text), removed at exit. */
 export function tempProject(files: Record<string, string>, parent = tmpdir()): string {
   mkdirSync(parent, { recursive: true });
   const dir = mkdtempSync(join(parent, 'looplens-cli-'));
+  temps.push(dir);
   for (const [rel, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, rel)), { recursive: true });
     writeFileSync(join(dir, rel), text);
@@ -143,12 +150,34 @@ export function tempProject(files: Record<string, string>, parent = tmpdir()): s
 
 /**
  * A copy of a fixture folder under the repo's git-ignored test-output/ (so imports still resolve through the
- * repo's node_modules), for tests that change files.
+ * repo's node_modules), for tests that change files; removed at exit.
  */
 export function copyFixture(name: string): string {
   const parent = join(REPO, 'test-output');
   mkdirSync(parent, { recursive: true });
   const dir = mkdtempSync(join(parent, `${name}-`));
+  temps.push(dir);
   cpSync(join(__dirname, 'fixtures', name), dir, { recursive: true });
   return dir;
+}
+
+/**
+ * Path of dist/cli.js, rebuilt first (`node scripts/build.mjs`) when missing or older than a source file of
+ * server/src or shared, so tests that spawn the bin never run a stale bundle.
+ */
+export function builtCli(): string {
+  const cli = join(REPO, 'dist', 'cli.js');
+  const built = statSync(cli, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  const newest = Math.max(...globSync(['server/src/**/*.ts', 'shared/**/*.ts', 'package.json'], { cwd: REPO, absolute: true }).map((f) => statSync(f).mtimeMs));
+  if (newest > built) {
+    const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
+  }
+  return cli;
+}
+
+/** Runs `node dist/cli.js …args` and returns its exit code and output. */
+export function spawnCli(args: string[], cwd = REPO) {
+  const r = spawnSync(process.execPath, [builtCli(), ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -60,7 +60,7 @@ test('an unreadable file is a usage error', { skip: process.getuid?.() === 0 && 
 test('an engine crash is exit 2 with its first line', async () => {
   const dir = project();
   const engine: EngineHooks = {
-    fixesFor: () => [],
+    planFixAll: fakeEngine().engine.planFixAll,
     createWorkspace: () => ({
       settings: DEFAULT_SETTINGS,
       readText: () => '',

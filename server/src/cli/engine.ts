@@ -1,6 +1,7 @@
-import { Workspace, fixesFor, type WorkspaceOptions } from '../engine';
+import { Workspace, type WorkspaceOptions } from '../engine';
+import { planFixAll, type FixAllPlan } from '../engine/fixes/fix-all';
 import type { EngineSettings } from '../engine/settings';
-import type { AnalysisResult, AnalyzeOptions, CodeFix, Finding } from '../engine';
+import type { AnalysisResult, AnalyzeOptions, Finding } from '../engine';
 
 /** The part of the engine's Workspace the CLI uses. */
 export interface AuditWorkspace {
@@ -12,11 +13,12 @@ export interface AuditWorkspace {
 /** The engine entry points the CLI calls; tests may replace them. */
 export interface EngineHooks {
   createWorkspace(options: WorkspaceOptions): AuditWorkspace;
-  fixesFor(finding: Finding, text: string, settings: EngineSettings): CodeFix[];
+  /** Fix-all for one file: every finding's preferred fix, composed in document order (see engine/fixes/fix-all). */
+  planFixAll(file: string, text: string, findings: readonly Finding[], settings: EngineSettings): FixAllPlan;
 }
 
 /** The real engine. */
 export const defaultEngine: EngineHooks = {
   createWorkspace: (options) => new Workspace(options),
-  fixesFor,
+  planFixAll,
 };

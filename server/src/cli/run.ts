@@ -5,7 +5,7 @@ import { HELP, parseCliArgs, type AuditArgs } from './args';
 import { analyzeGroups, mergeResults, type GroupAnalysis } from './audit';
 import { defaultEngine, type EngineHooks } from './engine';
 import { UsageError, oneLine } from './errors';
-import { planFixes, writeFixes } from './fix';
+import { applyFixes } from './fix';
 import { lineReader } from './lines';
 import { expandPaths, groupByProject } from './targets';
 import { VERSION } from './version';
@@ -74,18 +74,13 @@ async function audit(args: AuditArgs, io: CliIo): Promise<number> {
 function applyPreferredFixes(analyses: readonly GroupAnalysis[], engine: EngineHooks): string {
   let applied = 0;
   let skipped = 0;
-  const files = new Set<string>();
+  let files = 0;
   for (const { workspace, result } of analyses) {
-    const plan = planFixes(
-      result.findings,
-      (file) => workspace.readText(file),
-      (finding, text) => engine.fixesFor(finding, text, workspace.settings),
-    );
-    writeFixes(plan);
-    applied += plan.applied.length;
-    skipped += plan.skipped.length;
-    for (const f of plan.files.keys()) files.add(f);
+    const done = applyFixes(workspace, result.findings, engine);
+    applied += done.applied;
+    skipped += done.skipped;
+    files += done.files.length;
   }
-  const rest = skipped > 0 ? `; ${plural(skipped, 'fix', 'fixes')} skipped (overlapping edits; run --fix again)` : '';
-  return `Applied ${plural(applied, 'fix', 'fixes')} in ${plural(files.size, 'file')}${rest}.`;
+  const rest = skipped > 0 ? `; ${plural(skipped, 'fix', 'fixes')} could not be placed (run --fix again)` : '';
+  return `Applied ${plural(applied, 'fix', 'fixes')} in ${plural(files, 'file')}${rest}.`;
 }
