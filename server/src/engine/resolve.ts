@@ -103,6 +103,14 @@ export function resolveCallee(checker: ts.TypeChecker, call: ts.CallExpression |
     if (decl && ts.isJSDocSignature(decl)) decl = undefined;
     if (decl) {
       const info = describeDeclaration(decl);
+      if (!info.name) {
+        // A call signature of an interface or function type (`export const statSync: StatSyncFn`): name it after
+        // the value being called.
+        const sym = unalias(checker, checker.getSymbolAtLocation(ts.isCallExpression(call) ? calleeNameNode(call) : call.expression));
+        info.name = sym?.getName() ?? '';
+        const valueDecl = sym?.valueDeclaration;
+        if (valueDecl && !info.nodeModule && !info.packageName && !info.body) Object.assign(info, { ...describeDeclaration(valueDecl), name: info.name });
+      }
       // Overloads: the resolved signature has no body; look for the implementation among the symbol's declarations.
       if (!info.body && isProjectSource(decl.getSourceFile())) {
         const sym = unalias(checker, checker.getSymbolAtLocation(ts.isCallExpression(call) ? calleeNameNode(call) : call.expression));

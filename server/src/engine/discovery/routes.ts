@@ -32,8 +32,22 @@ function frameworkOf(ctx: DiscoveryContext, receiver: ts.Expression): HandlerKin
   } catch {
     return undefined;
   }
+  return frameworkOfType(type);
+}
+
+function frameworkOfType(type: ts.Type): HandlerKind | null | undefined {
   if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
-  const sym = type.getSymbol() ?? type.aliasSymbol;
+  if (type.isUnionOrIntersection()) {
+    // FastifyInstance & PromiseLike<…>: any constituent from a framework decides.
+    let verdict: HandlerKind | null | undefined;
+    for (const t of type.types) {
+      const v = frameworkOfType(t);
+      if (v) return v;
+      if (v === null) verdict = null;
+    }
+    return verdict;
+  }
+  const sym = type.aliasSymbol ?? type.getSymbol();
   const decl = sym?.declarations?.[0];
   if (!decl) return undefined;
   const pkg = packageOfFile(decl.getSourceFile().fileName);
