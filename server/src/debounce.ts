@@ -1,0 +1,58 @@
+/**
+ * Keyed, debounced, cancellable jobs: `schedule(key)` (re)starts a quiet period; when it ends the job runs
+ * with a fresh cancellation token. A newer `schedule` of the same key cancels the running job's token and
+ * restarts the wait, so only the latest edit's analysis publishes.
+ */
+import { CancellationTokenSource, type CancellationToken } from 'vscode-languageserver';
+
+export type Job = (key: string, token: CancellationToken) => Promise<void>;
+
+export class Debouncer {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly running = new Map<string, { source: CancellationTokenSource; done: Promise<void> }>();
+
+  /**
+   * @param job the work per key; its rejections go to `onError` (never unhandled).
+   * @param delayMs quiet period in milliseconds before the job starts.
+   */
+  constructor(
+    private readonly job: Job,
+    private readonly delayMs: number,
+    private readonly onError: (key: string, err: unknown) => void,
+  ) {}
+
+  /** Cancels the running job of `key`, if any, and runs it again after the quiet period. */
+  schedule(key: string): void {
+    clearTimeout(this.timers.get(key));
+    this.running.get(key)?.source.cancel();
+    this.timers.set(key, setTimeout(() => void this.start(key), this.delayMs));
+  }
+
+  /** Runs a pending job of `key` now, and resolves when the job of `key` (if any) has finished. */
+  async flush(key: string): Promise<void> {
+    if (this.timers.has(key)) return this.start(key);
+    await this.running.get(key)?.done;
+  }
+
+  /** Cancels the pending and running job of every key. */
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    for (const r of this.running.values()) r.source.cancel();
+  }
+
+  private start(key: string): Promise<void> {
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    this.running.get(key)?.source.cancel();
+    const source = new CancellationTokenSource();
+    const done = this.job(key, source.token)
+      .catch((err: unknown) => this.onError(key, err))
+      .finally(() => {
+        if (this.running.get(key)?.source === source) this.running.delete(key);
+        source.dispose();
+      });
+    this.running.set(key, { source, done });
+    return done;
+  }
+}

@@ -1,0 +1,245 @@
+/**
+ * The server's state and behaviour behind the LSP wiring: open documents → engine overlays → debounced,
+ * cancellable analyses → published diagnostics; per-document findings for fix-all; code actions; audit.
+ * Every engine call is guarded: a failure is logged on the connection and answered with empty results.
+ */
+import type { CancellationToken, CodeAction, CodeActionParams, Connection, TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { AuditWorkspaceParams, AuditWorkspaceResult } from '../../shared/protocol';
+import { runAudit } from './audit';
+import { FIX_ALL_KIND, fixAllAction, isRequested, quickFixes, type ActionDocument } from './codeActions';
+import { Debouncer } from './debounce';
+import { toDiagnostic } from './diagnostics';
+import { CancelledError, type AnalysisResult, type Finding } from './engine/types';
+import { groupByFile } from './report/order';
+import { SettingsCache } from './settings';
+import { pathToUri, uriToPath } from './uri';
+import { Workspaces, type WorkspaceEntry, type WorkspaceFactory } from './workspaces';
+
+export interface SessionOptions {
+  /** Creates engine workspaces (tests pass a double); default the engine's `Workspace`. */
+  createWorkspace?: WorkspaceFactory;
+  /** Quiet period after an edit before analysing, in milliseconds (default 150). */
+  debounceMs?: number;
+}
+
+/** What the client said it supports, from `initialize`. */
+export interface ClientSupport {
+  configuration: boolean;
+  versionedEdits: boolean;
+}
+
+const LANGUAGES = new Set(['typescript', 'typescriptreact', 'javascript', 'javascriptreact']);
+const SCRIPT = /\.(c|m)?[jt]sx?$/i;
+const PROJECT_FILE = /(^|\/)(tsconfig|jsconfig)[^/]*\.json$|(^|\/)package\.json$/;
+
+export class Session {
+  readonly workspaces: Workspaces;
+  readonly support: ClientSupport = { configuration: false, versionedEdits: false };
+  private readonly settings: SettingsCache;
+  private readonly debouncer: Debouncer;
+  /** Findings of each open document, for the version they were computed for. Evicted on close. */
+  private readonly states = new Map<string, { version: number; findings: Finding[] }>();
+  /** URIs of files not open in the editor that the audit published diagnostics for. */
+  private auditUris = new Set<string>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly documents: TextDocuments<TextDocument>,
+    options: SessionOptions = {},
+  ) {
+    this.workspaces = new Workspaces(options.createWorkspace);
+    this.settings = new SettingsCache(connection, () => this.support.configuration);
+    this.debouncer = new Debouncer((key, token) => this.analyzeOpen(key, token), options.debounceMs ?? 150, (key, err) =>
+      this.logError(`analysis of ${key}`, err),
+    );
+  }
+
+  /** An open document's text changed (or it was opened): update the overlay and schedule its analysis. */
+  changed(doc: TextDocument): void {
+    const file = this.analysable(doc);
+    if (!file) return;
+    this.guard('updating an overlay', () => this.workspaces.setOverlay(file, doc.getText()));
+    this.debouncer.schedule(this.workspaces.entryFor(file).key);
+  }
+
+  /** A document closed: forget its state and overlay, clear its diagnostics, re-check the others. */
+  closed(doc: TextDocument): void {
+    this.states.delete(doc.uri);
+    const file = this.analysable(doc);
+    if (!file) return;
+    this.guard('clearing an overlay', () => this.workspaces.setOverlay(file, undefined));
+    void this.connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] });
+    const entry = this.workspaces.entryFor(file);
+    if (this.openIn(entry).length > 0) this.debouncer.schedule(entry.key);
+    this.workspaces.pruneLoose(this.openIn().map((o) => o.file));
+  }
+
+  /** Settings changed: forget cached settings, then re-analyse every open document. */
+  configurationChanged(): void {
+    this.settings.clear();
+    this.refreshAll();
+  }
+
+  /** Watched files changed: reload the projects whose tsconfig/jsconfig/package.json changed. */
+  watchedFilesChanged(uris: readonly string[]): void {
+    let reload = false;
+    for (const uri of uris) {
+      const file = uriToPath(uri);
+      if (file && PROJECT_FILE.test(file)) {
+        this.workspaces.reloadFor(file);
+        reload = true;
+      }
+    }
+    if (reload) this.refreshAll();
+  }
+
+  /** Schedules an analysis of every root with open documents. */
+  refreshAll(): void {
+    const keys = new Set(this.openIn().map((o) => this.workspaces.entryFor(o.file).key));
+    for (const key of keys) this.debouncer.schedule(key);
+  }
+
+  /** Quick fixes for the request's diagnostics, and fix-all when asked for by kind. Never throws. */
+  async codeActions(params: CodeActionParams): Promise<CodeAction[]> {
+    try {
+      const doc = this.documents.get(params.textDocument.uri);
+      const file = doc && this.analysable(doc);
+      if (!doc || !file) return [];
+      const entry = this.workspaces.entryFor(file);
+      const settings = await this.settings.get(entry.scopeUri);
+      const target: ActionDocument = { uri: doc.uri, file, version: doc.version, text: doc.getText(), versionedEdits: this.support.versionedEdits };
+      const only = params.context.only;
+      const actions = isRequested(only, 'quickfix') ? quickFixes(target, params.context.diagnostics, settings) : [];
+      if (only && isRequested(only, FIX_ALL_KIND)) {
+        await this.debouncer.flush(entry.key);
+        const state = this.states.get(doc.uri);
+        const current = this.documents.get(doc.uri);
+        if (state && current && state.version === current.version && current.version === doc.version) {
+          const all = fixAllAction(target, state.findings, settings);
+          if (all) actions.push(all);
+        }
+      }
+      return actions;
+    } catch (err) {
+      this.logError('code actions', err);
+      return [];
+    }
+  }
+
+  /** `looplens/auditWorkspace`. */
+  audit(params: AuditWorkspaceParams | undefined, token: CancellationToken): Promise<AuditWorkspaceResult> {
+    return runAudit(
+      {
+        connection: this.connection,
+        entries: () => {
+          const folders = this.workspaces.folderEntries();
+          return folders.length ? folders : this.workspaces.all();
+        },
+        analyze: (entry, t) => this.analyzeEntry(entry, undefined, t),
+        publish: (result, published) => this.publishResult(result, published),
+        finish: (published) => {
+          for (const uri of this.auditUris) if (!published.has(uri)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+          this.auditUris = new Set([...published].filter((uri) => !this.documents.get(uri)));
+        },
+      },
+      params,
+      token,
+    );
+  }
+
+  /** Stops pending and running analyses. */
+  dispose(): void {
+    this.debouncer.dispose();
+  }
+
+  /** The debounced job: analyse the open documents of one root and publish their diagnostics. */
+  private async analyzeOpen(key: string, token: CancellationToken): Promise<void> {
+    const entry = this.workspaces.byKey(key);
+    if (!entry) return;
+    const open = this.openIn(entry);
+    if (open.length === 0) return;
+    const result = await this.analyzeEntry(
+      entry,
+      open.map((o) => o.file),
+      token,
+    );
+    if (!result || token.isCancellationRequested) return;
+    const byFile = groupByFile(result.findings);
+    for (const { doc, file, version } of open) {
+      if (this.documents.get(doc.uri)?.version !== version) continue; // a newer analysis is scheduled
+      const findings = byFile.get(file) ?? [];
+      this.states.set(doc.uri, { version, findings });
+      this.publish(doc.uri, version, findings);
+    }
+  }
+
+  /**
+   * Reads the root's settings and runs the engine on `paths` (default: the whole root). Undefined when
+   * cancelled or when the engine fails (logged).
+   */
+  private async analyzeEntry(entry: WorkspaceEntry, paths: string[] | undefined, token: CancellationToken): Promise<AnalysisResult | undefined> {
+    const settings = await this.settings.get(entry.scopeUri);
+    if (token.isCancellationRequested) return undefined;
+    try {
+      return await this.workspaces.engine(entry, settings).analyze({ paths, token });
+    } catch (err) {
+      if (!(err instanceof CancelledError)) this.logError(`analysis of ${entry.root}`, err);
+      return undefined;
+    }
+  }
+
+  /** Publishes an audit result for every analysed file that has findings, is open, or had audit findings. */
+  private publishResult(result: AnalysisResult, published: Set<string>): void {
+    const byFile = groupByFile(result.findings);
+    for (const file of new Set([...result.files, ...byFile.keys()])) {
+      const uri = this.uriOf(file);
+      const doc = this.documents.get(uri);
+      const findings = byFile.get(file) ?? [];
+      if (!doc && findings.length === 0 && !this.auditUris.has(uri)) continue;
+      if (doc) this.states.set(uri, { version: doc.version, findings });
+      else published.add(uri);
+      this.publish(uri, doc?.version ?? null, findings);
+    }
+  }
+
+  private publish(uri: string, version: number | null, findings: readonly Finding[]): void {
+    const diagnostics = findings.map((f) => toDiagnostic(f, version, (file) => this.uriOf(file)));
+    void this.connection.sendDiagnostics({ uri, ...(version === null ? {} : { version }), diagnostics });
+  }
+
+  /** The URI of a file: the open document's URI when open (keeps the client's spelling), else a file URI. */
+  private uriOf(file: string): string {
+    return this.openIn().find((o) => o.file === file)?.doc.uri ?? pathToUri(file);
+  }
+
+  /** The open, analysable documents (of one root, when given), with their paths and versions. */
+  private openIn(entry?: WorkspaceEntry): { doc: TextDocument; file: string; version: number }[] {
+    const out: { doc: TextDocument; file: string; version: number }[] = [];
+    for (const doc of this.documents.all()) {
+      const file = this.analysable(doc);
+      if (file && (!entry || this.workspaces.entryFor(file) === entry)) out.push({ doc, file, version: doc.version });
+    }
+    return out;
+  }
+
+  /** The path of a `file:` TypeScript/JavaScript document, else undefined. */
+  private analysable(doc: TextDocument): string | undefined {
+    const file = uriToPath(doc.uri);
+    return file && (LANGUAGES.has(doc.languageId) || SCRIPT.test(file)) ? file : undefined;
+  }
+
+  /** Runs `fn`, logging instead of throwing: a notification handler must never bring the server down. */
+  private guard(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.logError(what, err);
+    }
+  }
+
+  private logError(what: string, err: unknown): void {
+    const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    this.connection.console.error(`LoopLens: ${what} failed: ${detail}`);
+  }
+}

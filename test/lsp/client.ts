@@ -1,0 +1,96 @@
+/**
+ * A small LSP test client over a protocol connection: records what the server sends (diagnostics,
+ * configuration requests, progress, log messages), answers `workspace/configuration`, and waits for
+ * conditions with a deadline (no sleeps: every message re-checks the waiters).
+ */
+import {
+  ConfigurationRequest,
+  LogMessageNotification,
+  PublishDiagnosticsNotification,
+  RegistrationRequest,
+  WorkDoneProgress,
+  type ConfigurationParams,
+  type Diagnostic,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+  type TextDocumentEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver-protocol';
+import { applyEdits } from '../../server/src/engine/fixes/applyEdits';
+
+export class TestClient {
+  readonly diagnostics: PublishDiagnosticsParams[] = [];
+  readonly configurationRequests: ConfigurationParams[] = [];
+  readonly progress: { token: string | number; value: { kind: string; message?: string; percentage?: number } }[] = [];
+  readonly logs: string[] = [];
+  /** What `workspace/configuration` answers for the `looplens` section, per scope URI (`*`: any). */
+  settings: Record<string, unknown> = {};
+  private readonly waiters = new Set<() => void>();
+
+  constructor(readonly connection: ProtocolConnection) {
+    connection.onNotification(PublishDiagnosticsNotification.type, (p) => this.record(() => this.diagnostics.push(p)));
+    connection.onNotification(LogMessageNotification.type, (p) => this.record(() => this.logs.push(p.message)));
+    connection.onRequest(ConfigurationRequest.type, (p) => {
+      this.record(() => this.configurationRequests.push(p));
+      return p.items.map((item) => (item.section === 'looplens' ? (this.settings[item.scopeUri ?? ''] ?? this.settings['*'] ?? null) : null));
+    });
+    connection.onRequest(RegistrationRequest.type, () => undefined);
+  }
+
+  /** Records progress reported on `token`. */
+  watchProgress(token: string): void {
+    this.connection.onProgress(WorkDoneProgress.type, token, (value) => this.record(() => this.progress.push({ token, value })));
+  }
+
+  /**
+   * Resolves with the first truthy value of `check()`, re-checked after every message from the server;
+   * rejects with `what` after `ms` milliseconds.
+   */
+  waitFor<T>(check: () => T | undefined | false, what: string, ms = 15_000): Promise<T> {
+    const first = check();
+    if (first) return Promise.resolve(first);
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(new Error(`timed out after ${ms} ms waiting for ${what}`));
+      }, ms);
+      const waiter = () => {
+        const value = check();
+        if (!value) return;
+        clearTimeout(timer);
+        this.waiters.delete(waiter);
+        resolve(value);
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** The next diagnostics published for `uri` after `after` publishes (any uri) that satisfy `ok`. */
+  nextDiagnostics(uri: string, after: number, ok: (p: PublishDiagnosticsParams) => boolean = () => true): Promise<PublishDiagnosticsParams> {
+    return this.waitFor(() => this.diagnostics.slice(after).find((p) => p.uri === uri && ok(p)), `diagnostics for ${uri}`);
+  }
+
+  private record(add: () => void): void {
+    add();
+    for (const w of [...this.waiters]) w();
+  }
+}
+
+/**
+ * Applies a code action's workspace edit to `text`, the client's copy of `uri` at `version`, the way an
+ * editor does: a `TextDocumentEdit` stamped with another version is refused (throws `stale edit refused`).
+ */
+export function applyWorkspaceEdit(edit: WorkspaceEdit | undefined, uri: string, text: string, version: number): string {
+  if (!edit) throw new Error('no edit');
+  const docEdits = (edit.documentChanges ?? []).filter((c): c is TextDocumentEdit => 'textDocument' in c && c.textDocument.uri === uri);
+  for (const change of docEdits) {
+    if (change.textDocument.version !== null && change.textDocument.version !== version) throw new Error('stale edit refused');
+  }
+  const edits = [...docEdits.flatMap((c) => c.edits), ...(edit.changes?.[uri] ?? [])];
+  return applyEdits(text, edits.map((e) => ({ range: e.range, newText: 'newText' in e ? e.newText : '' })));
+}
+
+/** Diagnostics with this rule id. */
+export function withCode(diagnostics: readonly Diagnostic[], code: string): Diagnostic[] {
+  return diagnostics.filter((d) => d.code === code);
+}

@@ -1,0 +1,168 @@
+/**
+ * The REAL built server (`dist/server.js --stdio`) as a child process, driven over JSON-RPC like an editor
+ * would: initialize with a temp copy of test/lsp/fixtures/fanout-service → didOpen → diagnostics → quick
+ * fix → versioned edit → didChange (the old diagnostic is now stale) → audit with progress → shutdown/exit.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  CodeActionRequest,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  InitializedNotification,
+  InitializeRequest,
+  ShutdownRequest,
+  type CodeAction,
+  type Diagnostic,
+  type InitializeResult,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol';
+import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
+import { AuditWorkspaceRequest, type AuditWorkspaceResult } from '../../shared/protocol';
+import { pathToUri } from '../../server/src/uri';
+import { rangeOf } from '../fixes/helpers';
+import { applyWorkspaceEdit, TestClient, withCode } from './client';
+
+const REPO = join(import.meta.dirname, '..', '..');
+const SERVER = join(REPO, 'dist', 'server.js');
+const FIXTURE = join(import.meta.dirname, 'fixtures', 'fanout-service');
+const RULE = 'unbounded-fanout/promise-all';
+
+/** Newest modification time (ms) of the files the server bundle is built from. */
+function newestSource(): number {
+  let newest = 0;
+  for (const dir of ['server/src', 'shared']) {
+    for (const entry of readdirSync(join(REPO, dir), { recursive: true, withFileTypes: true })) {
+      if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+    }
+  }
+  for (const f of ['package.json', 'scripts/build.mjs']) newest = Math.max(newest, statSync(join(REPO, f)).mtimeMs);
+  return newest;
+}
+
+/** Builds dist/ when dist/server.js is missing or older than a source file. */
+function buildIfStale(): void {
+  if (existsSync(SERVER) && statSync(SERVER).mtimeMs >= newestSource()) return;
+  const r = spawnSync('npm', ['run', 'build'], { cwd: REPO, encoding: 'utf8', timeout: 240_000 });
+  assert.equal(r.status, 0, `npm run build failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+describe('dist/server.js over stdio', () => {
+  let child: ChildProcessWithoutNullStreams;
+  let client: TestClient;
+  let stderr = '';
+  let root: string;
+  let uri: string;
+  let text: string;
+  let init: InitializeResult;
+  let first: PublishDiagnosticsParams;
+  const exited = () => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)));
+
+  before(async () => {
+    buildIfStale();
+    root = mkdtempSync(join(tmpdir(), 'looplens-server-')).replace(/\\/g, '/');
+    cpSync(FIXTURE, root, { recursive: true });
+    uri = pathToUri(`${root}/src/app.ts`);
+    text = readFileSync(`${root}/src/app.ts`, 'utf8');
+    child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: root });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    client = new TestClient(connection);
+    client.settings = { '*': { concurrency: { io: 8 }, yieldEvery: 1000 } };
+    connection.listen();
+    init = await connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: pathToUri(root),
+      workspaceFolders: [{ uri: pathToUri(root), name: 'fanout-service' }],
+      capabilities: { workspace: { configuration: true, workspaceEdit: { documentChanges: true } } },
+    });
+    await connection.sendNotification(InitializedNotification.type, {});
+  });
+
+  after(() => {
+    client?.connection.dispose();
+    if (child && child.exitCode === null) child.kill();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  test('initialize answers the capabilities', () => {
+    assert.equal(init.serverInfo?.name, 'looplens');
+    assert.deepEqual(init.capabilities.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.looplens'], resolveProvider: false });
+  });
+
+  test('didOpen publishes diagnostics for version 1', async () => {
+    const mark = client.diagnostics.length;
+    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'typescript', version: 1, text } });
+    first = await client.nextDiagnostics(uri, mark);
+    assert.equal(first.version, 1, stderr);
+  });
+
+  test('a fan-out in an Express handler is unbounded-fanout/promise-all', () => {
+    const [d] = withCode(first.diagnostics, RULE);
+    assert.ok(d, `no ${RULE} among ${JSON.stringify(first.diagnostics.map((x) => x.code))}`);
+    assert.equal(d.source, 'looplens');
+    assert.match(d.codeDescription?.href ?? '', /docs\/rules\/unbounded-fanout\/promise-all\.md$/);
+    assert.equal((d.data as { version: number }).version, 1);
+    assert.match(typeof d.message === 'string' ? d.message : d.message.value, /POST \/avatars\/refresh/);
+  });
+
+  test('the quick fix wraps the callback with p-limit; the fixed text has no finding', async () => {
+    const diagnostics = withCode(first.diagnostics, RULE);
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: diagnostics[0].range,
+      context: { diagnostics },
+    })) as CodeAction[];
+    const wrap = actions.find((a) => a.isPreferred);
+    assert.equal(wrap?.title, 'Limit concurrency to 8 with p-limit (looplens.concurrency.io setting)');
+    const fixed = applyWorkspaceEdit(wrap.edit, uri, text, 1);
+    assert.equal(
+      fixed,
+      text
+        .replace("import express from 'express';\n", "import express from 'express';\nimport pLimit from 'p-limit';\n\nconst limit = pLimit(8);\n")
+        .replace('items.map(async (i) => fetch(i))', 'items.map((i) => limit(async () => fetch(i)))'),
+    );
+
+    const mark = client.diagnostics.length;
+    await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: text.split('\n').length, character: 0 } }, text: fixed }],
+    });
+    const second = await client.nextDiagnostics(uri, mark, (p) => p.version === 2);
+    assert.deepEqual(withCode(second.diagnostics, RULE), []);
+    text = fixed;
+  });
+
+  test('after didChange, the version-1 diagnostic is stale: no fix for it, and its edits are refused', async () => {
+    const ask = (d: Diagnostic) =>
+      client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } }) as Promise<CodeAction[]>;
+    const [stale] = withCode(first.diagnostics, RULE);
+    assert.deepEqual(await ask(stale), []);
+    const range = rangeOf(text, 'Promise.all');
+    const current = await ask({ ...stale, range, data: { ruleId: RULE, fix: { kind: 'none' }, version: 2 } });
+    const disable = current.find((a) => a.title === `Disable ${RULE} for this line`);
+    assert.ok(disable, 'a diagnostic of the current version gets its fixes');
+    assert.throws(() => applyWorkspaceEdit(disable.edit, uri, text, 1), /stale edit refused/);
+  });
+
+  test('looplens/auditWorkspace reports progress and returns the Markdown report', async () => {
+    client.watchProgress('audit');
+    const result = (await client.connection.sendRequest(AuditWorkspaceRequest, { workDoneToken: 'audit' })) as AuditWorkspaceResult;
+    assert.equal(result.files, 1);
+    assert.match(result.markdown, /LoopLens/);
+    await client.waitFor(() => client.progress.some((p) => p.value.kind === 'end'), 'progress end');
+    assert.deepEqual(client.progress.map((p) => p.value.kind), ['begin', 'report', 'end']);
+  });
+
+  test('shutdown then exit ends the process with code 0', async () => {
+    await client.connection.sendRequest(ShutdownRequest.type);
+    const code = exited();
+    await client.connection.sendNotification(ExitNotification.type);
+    assert.equal(await code, 0, stderr);
+  });
+});
