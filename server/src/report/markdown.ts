@@ -1,11 +1,19 @@
 import type { AnalysisResult, Finding, Handler, Location } from '../engine/types';
-import { groupByFile, sortFindings } from './order';
+import { compareLocations, groupByFile, sortFindings } from './order';
 import { displayPath } from './paths';
 import { summaryLine } from './text';
 
-/** Escapes text for a Markdown table cell or inline text: pipes, backticks, angle brackets, newlines. */
+/**
+ * Engine text (messages, labels, paths) as inline Markdown: kept as written, since messages put code in code
+ * spans on purpose (where escapes would show literally), but on one line.
+ */
+function inline(text: string): string {
+  return text.replace(/\r?\n/g, ' ');
+}
+
+/** {@link inline} text for a table cell, where a pipe would end the cell even inside a code span. */
 function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/`/g, '\\`').replace(/</g, '&lt;').replace(/\r?\n/g, ' ');
+  return inline(text).replace(/\|/g, '\\|');
 }
 
 /**
@@ -22,7 +30,7 @@ export function renderMarkdownReport(result: AnalysisResult, root: string): stri
   if (result.handlers.length > 0) {
     out.push('## Handlers', '', '| Handler | Kind | Registered at | Bound | Findings |', '| --- | --- | --- | --- | --- |');
     const byHandler = (h: Handler) => findings.filter((f) => f.handler?.id === h.id).map((f) => `\`${f.ruleId}\``);
-    const handlers = [...result.handlers].sort((a, b) => where(a.registration).localeCompare(where(b.registration)));
+    const handlers = [...result.handlers].sort((a, b) => compareLocations(a.registration, b.registration));
     for (const h of handlers) {
       const ids = byHandler(h);
       out.push(`| ${cell(h.label)} | ${h.kind} | \`${cell(where(h.registration))}\` | ${h.bound} | ${ids.length ? ids.join(', ') : '—'} |`);
@@ -33,7 +41,7 @@ export function renderMarkdownReport(result: AnalysisResult, root: string): stri
   if (findings.length > 0) {
     out.push('## Findings', '');
     for (const [file, list] of groupByFile(findings)) {
-      out.push(`### ${cell(displayPath(root, file))}`, '');
+      out.push(`### ${inline(displayPath(root, file))}`, '');
       for (const f of list) out.push(...findingItem(f, where));
       out.push('');
     }
@@ -41,7 +49,7 @@ export function renderMarkdownReport(result: AnalysisResult, root: string): stri
 
   if (result.skipped.length > 0) {
     out.push('## Skipped files', '');
-    for (const s of result.skipped) out.push(`- \`${cell(displayPath(root, s.file))}\`: ${cell(s.reason)}`);
+    for (const s of result.skipped) out.push(`- \`${inline(displayPath(root, s.file))}\`: ${inline(s.reason)}`);
     out.push('');
   }
   return out.join('\n');
@@ -50,9 +58,9 @@ export function renderMarkdownReport(result: AnalysisResult, root: string): stri
 /** One finding as a list item, with its handler and chain as nested items. */
 function findingItem(f: Finding, where: (l: Location) => string): string[] {
   const { line, character } = f.location.range.start;
-  const lines = [`- **${f.severity}** \`${f.ruleId}\` at line ${line + 1}, column ${character + 1}: ${cell(f.message)}`];
-  if (f.handler) lines.push(`  - handler: ${cell(f.handler.label)} (\`${cell(where(f.handler.registration))}\`)`);
-  if (f.chain.length > 1) lines.push(`  - path: ${f.chain.map((h) => `${cell(h.label)} (\`${cell(where(h))}\`)`).join(' → ')}`);
-  for (const r of f.related) lines.push(`  - related: ${cell(r.label)} (\`${cell(where(r))}\`)`);
+  const lines = [`- **${f.severity}** \`${f.ruleId}\` at line ${line + 1}, column ${character + 1}: ${inline(f.message)}`];
+  if (f.handler) lines.push(`  - handler: ${inline(f.handler.label)} (\`${inline(where(f.handler.registration))}\`)`);
+  if (f.chain.length > 1) lines.push(`  - path: ${f.chain.map((h) => `${inline(h.label)} (\`${inline(where(h))}\`)`).join(' → ')}`);
+  for (const r of f.related) lines.push(`  - related: ${inline(r.label)} (\`${inline(where(r))}\`)`);
   return lines;
 }
