@@ -51,8 +51,37 @@ app.get('/grid', (_req, res) => {
 });
 app.listen(1);`,
     },
+    {
+      name: 'input rejected above a constant length before the nested loop',
+      code: `${APP}app.post('/match', (req, res) => {
+  if (req.body.ids.length > 50) return res.send('too many');
+  let n = 0;
+  for (const a of req.body.ids) for (const b of req.body.ids) if (a < b) n++;
+  res.json({ n });
+});
+app.listen(1);`,
+    },
+    {
+      name: 'one page of a query',
+      code: `${APP}declare const users: { find(q: { take: number }): Promise<Row[]> };
+app.get('/page', async (req, res) => {
+  const page = await users.find({ take: 50 });
+  res.json(page.map((u) => req.body.items.includes(u.id)));
+});
+app.listen(1);`,
+    },
   ],
   invalid: [
+    {
+      name: 'reduce that copies its accumulator on every element',
+      code: `${APP}app.get('/index', async (_req, res) => {
+  const rows = await db.rows();
+  const byId = rows.reduce((acc, r) => ({ ...acc, [r.id]: r }), {} as Record<string, Row>);
+  res.json(byId);
+});
+app.listen(1);`,
+      errors: [{ line: L(3), column: 16, message: 'a copy of the accumulator (`...acc`)' }],
+    },
     {
       name: 'nested for…of over request data, outermost reported',
       code: `${APP}app.post('/pairs', async (req, res) => {

@@ -13,8 +13,8 @@ export const ITERATION_METHODS = new Set([
   'findLastIndex', 'flatMap', 'sort', 'toSorted',
 ]);
 
-/** Array methods that scan the array without a callback. */
-export const SCAN_METHODS = new Set(['includes', 'indexOf', 'lastIndexOf']);
+/** Array methods that scan or shift the whole array without a callback: O(n) per call. */
+export const SCAN_METHODS = new Set(['includes', 'indexOf', 'lastIndexOf', 'shift', 'unshift', 'splice']);
 
 /** A loop statement or an array-method call with a callback. */
 export type LoopNode = ts.IterationStatement | ts.CallExpression;
@@ -32,12 +32,36 @@ export function isArrayMethodLoop(checker: ts.TypeChecker, node: ts.Node): node 
   return !!name && !!recv && ITERATION_METHODS.has(name) && node.arguments.length > 0 && isArrayLike(checker, recv);
 }
 
-/** True for `xs.includes(x)`-style scans on a data-sized array. */
+/**
+ * True for `xs.includes(x)`-style scans on a data-sized array, and for copies of a growing accumulator
+ * (`[...acc, x]`, `{ ...acc, [k]: v }`, `acc.concat(x)` inside a reduce): each is O(n), so inside a loop the
+ * loop is O(n²).
+ */
 export function isDataScan(checker: ts.TypeChecker, node: ts.Node): boolean {
+  if ((ts.isSpreadElement(node) || ts.isSpreadAssignment(node)) && ts.isIdentifier(node.expression)) return isReduceAccumulator(node.expression);
+  if (ts.isCallExpression(node) && calleeName(node) === 'concat') {
+    const recv = receiverOf(node);
+    if (recv && ts.isIdentifier(recv) && isReduceAccumulator(recv)) return true;
+  }
   if (!ts.isCallExpression(node)) return false;
   const name = calleeName(node);
   const recv = receiverOf(node);
   return !!name && !!recv && SCAN_METHODS.has(name) && isArrayLike(checker, recv) && !isFixedSize(checker, recv);
+}
+
+/** True when an identifier is the accumulator parameter of a `reduce` callback it appears in. */
+function isReduceAccumulator(id: ts.Identifier): boolean {
+  for (let p: ts.Node | undefined = id.parent; p; p = p.parent) {
+    if (isFunctionWithBody(p)) {
+      const first = p.parameters[0];
+      const call = p.parent;
+      return (
+        !!first && ts.isIdentifier(first.name) && first.name.text === id.text &&
+        ts.isCallExpression(call) && (calleeName(call) === 'reduce' || calleeName(call) === 'reduceRight') && call.arguments[0] === p
+      );
+    }
+  }
+  return false;
 }
 
 /** True when a loop's trip count depends on data rather than on constants in the code. */

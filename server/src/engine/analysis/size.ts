@@ -64,6 +64,60 @@ function isConstantSlice(call: ts.CallExpression): boolean {
   return false;
 }
 
+const PAGE_KEYS = /^(?:limit|take|pageSize|perPage|per_page|first|last|top|max|maxResults|MaxKeys|Limit|count)$/;
+
+/**
+ * True when a value is one page of a query: the call (or a call in its chain) is given a constant page size,
+ * `db.find({ take: 50 })`, `Model.find().limit(50)`, `list({ Limit: 100 })`.
+ */
+function isPagedQuery(init: ts.Expression): boolean {
+  let e: ts.Expression = skipOuter(init);
+  if (ts.isAwaitExpression(e)) e = skipOuter(e.expression);
+  for (let depth = 0; ts.isCallExpression(e) && depth < 6; depth++) {
+    const name = calleeName(e);
+    if (name && PAGE_KEYS.test(name) && e.arguments[0] && isNumericConst(e.arguments[0])) return true;
+    for (const a of e.arguments) {
+      const obj = skipOuter(a);
+      if (ts.isObjectLiteralExpression(obj) && obj.properties.some((p) => ts.isPropertyAssignment(p) && PAGE_KEYS.test(p.name.getText()) && isNumericConst(p.initializer))) return true;
+    }
+    const recv = receiverOf(e);
+    if (!recv) break;
+    e = skipOuter(recv);
+  }
+  return false;
+}
+
+/**
+ * True when the enclosing function rejects large input before using it: an earlier
+ * `if (x.length > N) return …/throw …` (or `>=`), so past that point `x` has at most N elements.
+ */
+function isLengthGuarded(e: ts.Expression): boolean {
+  const text = e.getText();
+  let fnBody: ts.Node | undefined;
+  for (let p: ts.Node | undefined = e.parent; p; p = p.parent) {
+    if (ts.isFunctionLike(p) && 'body' in p && p.body) {
+      fnBody = p.body as ts.Node;
+      break;
+    }
+  }
+  if (!fnBody || !ts.isBlock(fnBody)) return false;
+  const exits = (s: ts.Statement): boolean =>
+    ts.isReturnStatement(s) || ts.isThrowStatement(s) || (ts.isBlock(s) && s.statements.some((x) => ts.isReturnStatement(x) || ts.isThrowStatement(x)));
+  const guards = (c: ts.Expression): boolean => {
+    const x = skipOuter(c);
+    if (ts.isBinaryExpression(x)) {
+      const k = x.operatorToken.kind;
+      if (k === ts.SyntaxKind.BarBarToken) return guards(x.left) || guards(x.right);
+      const isLen = (y: ts.Expression) => ts.isPropertyAccessExpression(skipOuter(y)) && (skipOuter(y) as ts.PropertyAccessExpression).name.text === 'length' && (skipOuter(y) as ts.PropertyAccessExpression).expression.getText() === text;
+      if ((k === ts.SyntaxKind.GreaterThanToken || k === ts.SyntaxKind.GreaterThanEqualsToken) && isLen(x.left) && isNumericConst(x.right)) return true;
+      if ((k === ts.SyntaxKind.LessThanToken || k === ts.SyntaxKind.LessThanEqualsToken) && isLen(x.right) && isNumericConst(x.left)) return true;
+    }
+    return false;
+  };
+  const start = e.getStart();
+  return fnBody.statements.some((s) => s.getEnd() < start && ts.isIfStatement(s) && guards(s.expression) && exits(s.thenStatement));
+}
+
 /**
  * True when an expression's size (array length, string length, number of keys, or a numeric bound) is fixed by
  * the code: literals, tuples, consts initialised with those, constant slices, `Object.keys` of a literal object.
@@ -79,11 +133,12 @@ export function isFixedSize(checker: ts.TypeChecker, expr: ts.Expression, depth 
   if (ts.isBinaryExpression(e)) return isFixedSize(checker, e.left, depth + 1) && isFixedSize(checker, e.right, depth + 1);
   if (ts.isIdentifier(e)) {
     const init = constInitializer(checker, e);
-    if (init && isFixedSize(checker, init, depth + 1)) return true;
-    return isTuple(checker, e);
+    if (init && (isFixedSize(checker, init, depth + 1) || isPagedQuery(init))) return true;
+    return isTuple(checker, e) || isLengthGuarded(e);
   }
   if (ts.isPropertyAccessExpression(e)) {
     if (e.name.text === 'length') return isFixedSize(checker, e.expression, depth + 1);
+    if (isLengthGuarded(e)) return true;
     // MAX_ITEMS.limit, Config.PAGE_SIZE: property of a const object literal.
     if (ts.isIdentifier(e.expression)) {
       const init = constInitializer(checker, e.expression);

@@ -47,7 +47,7 @@ function innerWork(loop: LoopNode, env: DetectEnv): string | undefined {
         return false;
       }
       if (isDataScan(env.checker, n)) {
-        found = `\`${(n as ts.CallExpression).expression.getText()}\``;
+        found = ts.isCallExpression(n) ? `\`${n.expression.getText()}\`` : `a copy of the accumulator (\`${n.getText()}\`)`;
         return false;
       }
       if (ts.isCallExpression(n) || ts.isNewExpression(n)) {
