@@ -33,6 +33,14 @@ app.get('/x', (req, res) => res.send(renderSync(req.body.text)));
 app.listen(1);`,
     },
     {
+      name: 'a command-line script reading its input line by line',
+      code: `#!/usr/bin/env node
+import { createInterface } from 'node:readline';
+import { createReadStream, appendFileSync } from 'node:fs';
+const lines = createInterface({ input: createReadStream(process.argv[2]!) });
+lines.on('line', (line) => appendFileSync(process.argv[3]!, line.trim() + '\\n'));`,
+    },
+    {
       name: 'sync call in a function no handler reaches',
       code: `import { execSync } from 'node:child_process';
 export function buildInfo(): string { return execSync('git rev-parse HEAD', { encoding: 'utf8' }); }`,

@@ -83,6 +83,7 @@ export function analyzeProgram(input: ProgramInput): ProgramResult {
   const discovered: { d: DiscoveredHandler; sf: ts.SourceFile }[] = [];
   const entries = new Set<string>();
   const workerFiles = new Set<string>();
+  const cliScripts = new Set<string>();
   const workerTargets: string[] = [];
   for (const sf of input.files) {
     throwIfCancelled(token);
@@ -91,6 +92,7 @@ export function analyzeProgram(input: ProgramInput): ProgramResult {
     for (const d of fd.handlers) discovered.push({ d, sf });
     if (fd.isEntry) entries.add(file);
     if (fd.isWorkerBody) workerFiles.add(file);
+    if (fd.isCliScript) cliScripts.add(file);
     workerTargets.push(...fd.workerTargets);
   }
   const fileSet = new Set(input.files.map((f) => normalizePath(f.fileName)));
@@ -139,11 +141,12 @@ export function analyzeProgram(input: ProgramInput): ProgramResult {
     };
     const bh: BoundHandler = { handler, domains, cpu: [], waits: [] };
     if (d.fn) {
-      const inWorker = domains.some((x) => x.startsWith('worker:'));
+      // Worker threads and command-line scripts block no one else's requests: blocking-cpu stays silent there.
+      const offLoop = domains.some((x) => x.startsWith('worker:')) || cliScripts.has(registration.file);
       for (const r of reach(summaries, d.fn, { ...registration, label: d.label })) {
         const s = summaries.get(r.fn);
         for (const det of s.detections) {
-          if (det.family === 'blocking-cpu' && inWorker) continue;
+          if (det.family === 'blocking-cpu' && offLoop) continue;
           const detSf = det.node.getSourceFile();
           if (isSuppressed(lines(detSf), det.location.range.start.line, det.ruleId)) continue;
           const chain = [...r.chain, { ...det.location, label: det.reason }];

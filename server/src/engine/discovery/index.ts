@@ -29,6 +29,22 @@ export interface FileDiscovery {
   workerTargets: string[];
   /** The file imports `parentPort`/`workerData`: it is a worker-thread body. */
   isWorkerBody: boolean;
+  /**
+   * A command-line script, not a server: it has a shebang or reads `process.argv` at top level, and serves
+   * nothing. Its callbacks (readline 'line', timers) do not hold up anyone else's requests.
+   */
+  isCliScript: boolean;
+}
+
+function readsArgvAtTopLevel(sf: ts.SourceFile): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || ts.isFunctionLike(n)) return;
+    if (ts.isPropertyAccessExpression(n) && n.name.text === 'argv' && ts.isIdentifier(n.expression) && n.expression.text === 'process') found = true;
+    else ts.forEachChild(n, visit);
+  };
+  sf.statements.forEach(visit);
+  return found;
 }
 
 /** Discovers the handlers a file registers. Never throws on odd syntax: unknown shapes are skipped. */
@@ -51,5 +67,6 @@ export function discoverFile(sf: ts.SourceFile, checker: ts.TypeChecker): FileDi
   });
   if (handlers.some((h) => h.kind === 'lambda' || h.kind === 'nextjs' || h.kind === 'bullmq' || h.kind === 'http-server')) isEntry = true;
   const { targets, isWorkerBody } = scanWorkers(sf);
-  return { handlers, isEntry, workerTargets: targets, isWorkerBody };
+  const isCliScript = !isEntry && (sf.text.startsWith('#!') || readsArgvAtTopLevel(sf));
+  return { handlers, isEntry, workerTargets: targets, isWorkerBody, isCliScript };
 }
