@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Workspace, type AnalysisResult, type EngineSettings, type Finding } from '../../server/src/engine';
+import { applyEdits, fixesFor, resolveSettings, Workspace, type AnalysisResult, type EngineSettings, type Finding } from '../../server/src/engine';
 
 /** Where the temporary projects go: inside the repo, so `@types/node` resolves from its node_modules. */
 const TMP_ROOT = path.resolve(__dirname, '../../.test-tmp');
@@ -35,6 +35,8 @@ export interface Case {
 
 export interface InvalidCase extends Case {
   errors: ExpectedFinding[];
+  /** The whole text of the first finding's file after its preferred quick fix is applied. */
+  output?: string;
 }
 
 const TSCONFIG = {
@@ -113,6 +115,13 @@ export function ruleTester(ruleId: string, table: { valid: Case[]; invalid: Inva
         c.errors.forEach((e, k) => {
           if (e.message) assert.ok(got[k]!.message.includes(e.message), `message "${got[k]!.message}" lacks "${e.message}"`);
         });
+        if (c.output !== undefined) {
+          const f = got[0]!;
+          const text = fs.readFileSync(f.location.file, 'utf8');
+          const preferred = fixesFor(f, text, resolveSettings(settings)).find((x) => x.isPreferred);
+          assert.ok(preferred, `no preferred fix for ${f.ruleId}`);
+          assert.equal(applyEdits(text, preferred.edits), c.output);
+        }
       });
     });
   });

@@ -96,6 +96,21 @@ app.listen(1);`,
 });
 app.listen(1);`,
       errors: [{ line: L(4), column: 3, message: 'Loop over `req.body.ids` runs a loop over `rows` on every iteration' }],
+      output: `import { setImmediate } from 'node:timers/promises';
+
+${APP}app.post('/pairs', async (req, res) => {
+  const rows = await db.rows();
+  let n = 0;
+  let iterations = 0;
+  for (const id of req.body.ids) {
+    if (++iterations % 1000 === 0) await setImmediate();
+    for (const r of rows) {
+      if (r.id === id) n++;
+    }
+  }
+  res.json({ n });
+});
+app.listen(1);`,
     },
     {
       name: 'filter inside map (O(n²))',

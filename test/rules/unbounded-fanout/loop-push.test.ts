@@ -45,6 +45,19 @@ app.listen(1);`,
 });
 app.listen(1);`,
       errors: [{ line: L(3), column: 3, message: 'starts `db.save(r)` on every iteration without awaiting it' }],
+      output: `import pLimit from 'p-limit';
+
+const limit = pLimit(8);
+
+${APP}app.post('/refresh', async (_req, res) => {
+  const pending: Promise<void>[] = [];
+  for (const r of await db.rows()) {
+    pending.push(limit(() => db.save(r)));
+  }
+  await Promise.all(pending);
+  res.send('ok');
+});
+app.listen(1);`,
     },
     {
       name: 'floating promises started in a loop over request input',

@@ -57,6 +57,16 @@ app.listen(1);`,
 });
 app.listen(1);`,
       errors: [{ line: L(3), column: 9, message: '`Promise.all` over `rows.map(…)` starts one `db.save(r)` per element at once in `POST /import`' }],
+      output: `import pLimit from 'p-limit';
+
+const limit = pLimit(8);
+
+${APP}app.post('/import', async (_req, res) => {
+  const rows = await db.rows();
+  await Promise.all(rows.map((r) => limit(async () => db.save(r))));
+  res.send('ok');
+});
+app.listen(1);`,
     },
     {
       name: 'promises mapped into a variable, awaited later',
