@@ -135,16 +135,16 @@ app.listen(1);`,
       errors: [{ line: L(3), column: 3, message: '`out.includes`' }],
     },
     {
-      name: 'the inner loop lives in a helper function',
-      code: `${APP}function count(tags: string[], wanted: string): number {
+      name: 'the inner loop lives in a helper function (itself nested, reported once at the outermost loop)',
+      code: `${APP}function count(tags: string[], wanted: string[]): number {
   let n = 0;
-  for (const t of tags) if (t === wanted) n++;
+  for (const t of tags) if (wanted.includes(t)) n++;
   return n;
 }
 app.post('/score', async (req, res) => {
   const rows = await db.rows();
   const scores: number[] = [];
-  for (const r of rows) scores.push(count(req.body.items, r.email));
+  for (const r of rows) scores.push(count(req.body.items, r.tags));
   res.json(scores);
 });
 app.listen(1);`,

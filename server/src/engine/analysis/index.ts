@@ -39,17 +39,18 @@ export interface ProgramResult {
 interface Reached {
   fn: FunctionNode;
   chain: ChainHop[];
+  /** Reached only through a call made inside a blocking data loop: its own loops are that loop's inner work. */
+  covered: boolean;
 }
 
-function severityOf(settings: EngineSettings, ruleId: string, family: string): Severity {
-  return settings.severities[ruleId] ?? settings.severities[family] ?? ruleById(ruleId)?.defaultSeverity ?? 'warning';
-}
-
-/** Depth-first walk of the project functions a handler reaches, each with the call chain that reaches it. */
+/**
+ * Depth-first walk of the project functions a handler reaches, each with the call chain that reaches it. A
+ * function first reached inside a loop is visited again if a path outside any loop reaches it too.
+ */
 function reach(summaries: Summaries, start: FunctionNode, first: ChainHop): Reached[] {
   const out: Reached[] = [];
-  const seen = new Set<FunctionNode>([start]);
-  const stack: { fn: FunctionNode; chain: ChainHop[] }[] = [{ fn: start, chain: [first] }];
+  const seen = new Map<FunctionNode, boolean>([[start, false]]); // fn → covered when last visited
+  const stack: Reached[] = [{ fn: start, chain: [first], covered: false }];
   while (stack.length && out.length < MAX_REACHED) {
     const cur = stack.pop()!;
     out.push(cur);
@@ -57,12 +58,18 @@ function reach(summaries: Summaries, start: FunctionNode, first: ChainHop): Reac
     const calls = summaries.get(cur.fn).calls;
     for (let i = calls.length - 1; i >= 0; i--) {
       const c = calls[i]!;
-      if (seen.has(c.callee)) continue;
-      seen.add(c.callee);
-      stack.push({ fn: c.callee, chain: [...cur.chain, { ...locationOf(c.site), label: `calls ${c.name}` }] });
+      const covered = cur.covered || c.inLoop;
+      const before = seen.get(c.callee);
+      if (before === false || (before === true && covered)) continue;
+      seen.set(c.callee, covered);
+      stack.push({ fn: c.callee, chain: [...cur.chain, { ...locationOf(c.site), label: `calls ${c.name}` }], covered });
     }
   }
   return out;
+}
+
+function severityOf(settings: EngineSettings, ruleId: string, family: string): Severity {
+  return settings.severities[ruleId] ?? settings.severities[family] ?? ruleById(ruleId)?.defaultSeverity ?? 'warning';
 }
 
 function dominant(bounds: BoundEvidence[]): BoundClass {
@@ -154,7 +161,7 @@ export function analyzeProgram(input: ProgramInput): ProgramResult {
             bh.cpu.push({ reason: `${det.reason} at ${nodePath.basename(det.location.file)}:${det.location.range.start.line + 1}`, location: det.location, chain });
             handler.bounds.push({ bound: 'cpu', chain, reason: det.reason });
           }
-          if (reportedNodes.has(det.node)) continue;
+          if (reportedNodes.has(det.node) || (r.covered && det.ruleId === 'blocking-cpu/data-loop')) continue;
           reportedNodes.add(det.node);
           const severity = severityOf(settings, det.ruleId, det.family);
           if (severity === 'off' || !input.inScope(det.location.file)) continue;

@@ -9,7 +9,7 @@ import { resolveCallee, resolveFunctionValue, returnsPromise, type CalleeInfo } 
 import type { EngineSettings } from '../settings';
 import type { DetectEnv, Detection, Rule } from '../rules/rule';
 import { isBlockingDataLoop } from '../rules/blocking-cpu/data-loop';
-import { isDataScan } from './loops';
+import { isArrayMethodLoop, isDataScan } from './loops';
 import { isInlineCallback, walkOwnWork } from './walk';
 
 /** A call from one project function into another. */
@@ -17,6 +17,8 @@ export interface CallEdge {
   site: ts.Node;
   callee: FunctionNode;
   name: string;
+  /** The call happens inside a blocking data loop of the caller, so the callee's own loops are that loop's inner work. */
+  inLoop: boolean;
 }
 
 /** A wait on something outside the event loop's own CPU time. */
@@ -101,6 +103,15 @@ export class Summaries {
     return found;
   };
 
+  /** True when `node` sits inside a blocking data loop of `fn` (the loop may be an array method's callback). */
+  private insideLoop(node: ts.Node, fn: FunctionNode): boolean {
+    for (let p = node.parent; p && p !== fn; p = p.parent) {
+      if (isFunctionWithBody(p) && !this.isInline(p)) return false;
+      if (isBlockingDataLoop(p, { checker: this.checker })) return true;
+    }
+    return false;
+  }
+
   get(fn: FunctionNode): FnSummary {
     let s = this.cache.get(fn);
     if (!s) {
@@ -134,14 +145,14 @@ export class Summaries {
       }
       if (ts.isCallExpression(n) || ts.isNewExpression(n)) {
         const callee = this.callee(n);
-        if (callee?.body && callee.body !== fn) summary.calls.push({ site: n, callee: callee.body, name: callee.name || calleeName(n) || 'function' });
+        if (callee?.body && callee.body !== fn) summary.calls.push({ site: n, callee: callee.body, name: callee.name || calleeName(n) || 'function', inLoop: this.insideLoop(n, fn) });
         const io = ioOf(this.checker, n, callee);
         if (io) summary.io.push(io);
         // Functions passed by reference run as part of this work: xs.map(score), p.then(handle).
         for (const a of n.arguments ?? []) {
           if (ts.isIdentifier(a) || ts.isPropertyAccessExpression(a)) {
             const f = resolveFunctionValue(this.checker, a);
-            if (f && f !== fn && !this.isHandlerFn(f)) summary.calls.push({ site: a, callee: f, name: a.getText(sf) });
+            if (f && f !== fn && !this.isHandlerFn(f)) summary.calls.push({ site: a, callee: f, name: a.getText(sf), inLoop: this.insideLoop(a, fn) || isArrayMethodLoop(this.checker, n) });
           }
         }
       } else if (ts.isAwaitExpression(n) && !ts.isCallExpression(n.expression)) {

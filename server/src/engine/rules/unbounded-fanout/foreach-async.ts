@@ -27,7 +27,7 @@ export const meta: RuleMeta = {
 export const rule: Rule = {
   meta,
   messages: {
-    forEachAsync: '`{receiver}.forEach(async …)` in {handler} starts one operation per element at once and awaits none of them; the number in flight grows with `{receiver}` and failures go unhandled. Use `for…of` with `await`, or p-map with a `concurrency` limit.',
+    forEachAsync: '`{receiver}.forEach({callback})` in {handler} starts one operation per element at once and awaits none of them; the number in flight grows with `{receiver}` and failures go unhandled. Use `for…of` with `await`, or p-map with a `concurrency` limit.',
   },
   detect(node, env) {
     if (!ts.isCallExpression(node) || calleeName(node) !== 'forEach') return undefined;
@@ -43,7 +43,7 @@ export const rule: Rule = {
       node,
       location: locationOf(node.expression, env.sf),
       messageId: 'forEachAsync',
-      data: { receiver: size },
+      data: { receiver: size, callback: callbackIsAsync(env.checker, cb) ? 'async …' : '… => promise' },
       // Wrapping in a limiter would still leave the promises un-awaited: the rewrite to for…of/p-map is a later fix.
       fix: { kind: 'none' },
       reason: `forEach(async) over ${size}`,
