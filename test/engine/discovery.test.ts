@@ -21,14 +21,14 @@ describe('handler discovery', () => {
     result = new Workspace({ root: ROOT }).analyze();
   });
 
-  it('Express: routes on app and routers, bound classes', () => {
-    assert.deepEqual(handlersIn('src/express-app.ts'), ['express GET /orders :7 io', 'express POST /keys :10 cpu']);
+  it('Express: routes on app and routers (with the mount prefix), bound classes', () => {
+    assert.deepEqual(handlersIn('src/express-app.ts'), ['express GET /api/orders :7 io', 'express POST /keys :10 cpu']);
   });
   it('Fastify: verbs, route({ handler }) and hooks', () => {
     assert.deepEqual(handlersIn('src/fastify-app.ts'), ['fastify GET /orders/:id :5 io', 'fastify POST /orders :6 io', 'fastify hook onRequest :7 none']);
   });
   it('Koa: @koa/router routes and app.use middleware', () => {
-    assert.deepEqual(handlersIn('src/koa-app.ts'), ['koa GET /orders :7 io', 'koa middleware :10 io']);
+    assert.deepEqual(handlersIn('src/koa-app.ts'), ['koa GET /orders :7 io', 'koa middleware :10 io', 'koa GET /admin/stats :18 io']);
   });
   it('NestJS: controller methods with their full paths', () => {
     assert.deepEqual(handlersIn('src/nest.controller.ts'), ['nestjs GET /orders/:id :6 io', 'nestjs POST /orders/bulk :11 io']);

@@ -6,7 +6,7 @@
 import * as nodePath from 'node:path';
 import { ts } from 'ts-morph';
 import { locationOf, normalizePath, registrationLocation, type FunctionNode } from '../ast';
-import { discoverFile, type DiscoveredHandler } from '../discovery';
+import { constructorPrefix, discoverFile, type DiscoveredHandler, type Mount } from '../discovery';
 import { RULE_IMPLS, ruleById } from '../rules/all';
 import { checkMixedBound, type BoundHandler } from '../rules/mixed-bound/cpu-beside-io';
 import { formatMessage } from '../rules/rule';
@@ -68,6 +68,36 @@ function reach(summaries: Summaries, start: FunctionNode, first: ChainHop): Reac
   return out;
 }
 
+/** The path prefix each router is mounted under (`app.use('/api', router)`, `new Router({ prefix })`), nested up to 4 deep. */
+function routePrefixes(mounts: readonly Mount[]): (router: ts.Symbol) => string {
+  const memo = new Map<ts.Symbol, string>();
+  const prefix = (router: ts.Symbol, depth: number): string => {
+    const known = memo.get(router);
+    if (known !== undefined) return known;
+    const own = constructorPrefix(router) ?? '';
+    const m = mounts.find((x) => x.target === router);
+    const outer = m && depth < 4 ? (m.parent ? prefix(m.parent, depth + 1) : '') + m.path : '';
+    const p = joinPaths(outer, own);
+    memo.set(router, p);
+    return p;
+  };
+  return (router) => prefix(router, 0);
+}
+
+function joinPaths(a: string, b: string): string {
+  if (!a) return b;
+  if (!b) return a;
+  return a.replace(/\/+$/, '') + '/' + b.replace(/^\/+/, '');
+}
+
+/** `GET /orders` under `/api` → `GET /api/orders`; labels without a path are left alone. */
+function withPrefix(label: string, prefix: string): string {
+  if (!prefix) return label;
+  const m = /^(\S+) (\/.*)$/.exec(label);
+  if (m) return `${m[1]} ${joinPaths(prefix, m[2] === '/' ? '' : m[2]!) || '/'}`;
+  return label === 'middleware' ? `USE ${prefix}` : label;
+}
+
 function severityOf(settings: EngineSettings, ruleId: string, family: string): Severity {
   return settings.severities[ruleId] ?? settings.severities[family] ?? ruleById(ruleId)?.defaultSeverity ?? 'warning';
 }
@@ -92,9 +122,10 @@ export function analyzeProgram(input: ProgramInput): ProgramResult {
   const workerFiles = new Set<string>();
   const cliScripts = new Set<string>();
   const workerTargets: string[] = [];
+  const mounts: Mount[] = [];
   for (const sf of input.files) {
     throwIfCancelled(token);
-    const fd = discoverFile(sf, checker);
+    const fd = discoverFile(sf, checker, mounts);
     const file = normalizePath(sf.fileName);
     for (const d of fd.handlers) discovered.push({ d, sf });
     if (fd.isEntry) entries.add(file);
@@ -129,8 +160,10 @@ export function analyzeProgram(input: ProgramInput): ProgramResult {
   const reportedNodes = new Set<ts.Node>();
   const idCount = new Map<string, number>();
 
+  const prefixOf = routePrefixes(mounts);
   for (const { d, sf } of discovered) {
     throwIfCancelled(token);
+    if (d.router) d.label = withPrefix(d.label, prefixOf(d.router));
     const registration = registrationLocation(d.registration, sf);
     const baseId = `${registration.file}:${registration.range.start.line + 1}:${registration.range.start.character + 1}`;
     const n = (idCount.get(baseId) ?? 0) + 1;

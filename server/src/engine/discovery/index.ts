@@ -13,10 +13,11 @@ import { discoverQueues } from './queues';
 import { discoverRoutes } from './routes';
 import { discoverServers } from './servers';
 import { discoverTimers } from './timers';
-import type { DiscoveredHandler, Discoverer } from './types';
+import type { DiscoveredHandler, Discoverer, Mount } from './types';
 import { scanWorkers } from './workers';
 
-export type { DiscoveredHandler } from './types';
+export type { DiscoveredHandler, Mount } from './types';
+export { constructorPrefix } from './routes';
 
 const DISCOVERERS: Discoverer[] = [discoverRoutes, discoverNest, discoverNext, discoverLambda, discoverServers, discoverQueues, discoverTimers, discoverListeners];
 
@@ -47,11 +48,14 @@ function readsArgvAtTopLevel(sf: ts.SourceFile): boolean {
   return found;
 }
 
-/** Discovers the handlers a file registers. Never throws on odd syntax: unknown shapes are skipped. */
-export function discoverFile(sf: ts.SourceFile, checker: ts.TypeChecker): FileDiscovery {
+/**
+ * Discovers the handlers a file registers. Never throws on odd syntax: unknown shapes are skipped. Router
+ * mounts found on the way are appended to `mounts`.
+ */
+export function discoverFile(sf: ts.SourceFile, checker: ts.TypeChecker, mounts: Mount[] = []): FileDiscovery {
   const handlers: DiscoveredHandler[] = [];
   let isEntry = false;
-  const ctx = { checker, sf };
+  const ctx = { checker, sf, mounts };
   walk(sf, (node) => {
     if (ts.isCallExpression(node)) {
       const name = calleeName(node);

@@ -6,7 +6,7 @@
  */
 import { ts } from 'ts-morph';
 import { calleeName, receiverOf, skipOuter } from '../ast';
-import { packageOfFile, resolveFunctionValue } from '../resolve';
+import { packageOfFile, resolveCallee, resolveFunctionValue, unalias } from '../resolve';
 import type { HandlerKind } from '../types';
 import type { DiscoveredHandler, Discoverer, DiscoveryContext } from './types';
 
@@ -78,11 +78,56 @@ function chainedRoutePath(receiver: ts.Expression): string | undefined {
 
 function handlersFromArgs(ctx: DiscoveryContext, call: ts.CallExpression, args: readonly ts.Expression[], kind: HandlerKind, label: string): DiscoveredHandler[] {
   const out: DiscoveredHandler[] = [];
+  const router = routerSymbol(ctx.checker, receiverOf(call));
   for (const a of args) {
     const fn = resolveFunctionValue(ctx.checker, a);
-    if (fn) out.push({ kind, label, registration: call, fn });
+    if (fn) out.push({ kind, label, registration: call, fn, router });
   }
   return out;
+}
+
+/** The symbol of the router object an expression names (`router`, `this.router`, an imported router). */
+function routerSymbol(checker: ts.TypeChecker, e: ts.Expression | undefined): ts.Symbol | undefined {
+  if (!e) return undefined;
+  let x = skipOuter(e);
+  while (ts.isCallExpression(x) && calleeName(x) === 'route' && receiverOf(x)) x = skipOuter(receiverOf(x)!);
+  if (!ts.isIdentifier(x) && !ts.isPropertyAccessExpression(x)) return undefined;
+  try {
+    return unalias(checker, checker.getSymbolAtLocation(ts.isPropertyAccessExpression(x) ? x.name : x));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The routers a mounted expression stands for: `router`, or the routers a factory call returns. */
+function mountedRouters(checker: ts.TypeChecker, e: ts.Expression): ts.Symbol[] {
+  const x = skipOuter(e);
+  if (ts.isCallExpression(x)) {
+    const body = resolveCallee(checker, x)?.body;
+    if (!body?.body || !ts.isBlock(body.body)) return [];
+    const out: ts.Symbol[] = [];
+    const visit = (n: ts.Node): void => {
+      if (ts.isReturnStatement(n) && n.expression) {
+        const s = routerSymbol(checker, n.expression);
+        if (s) out.push(s);
+      }
+      if (!ts.isFunctionLike(n)) ts.forEachChild(n, visit);
+    };
+    visit(body.body);
+    return out;
+  }
+  const s = routerSymbol(checker, x);
+  return s ? [s] : [];
+}
+
+/** Koa/@koa/router: `new Router({ prefix: '/api' })` declares its own prefix. */
+export function constructorPrefix(sym: ts.Symbol): string | undefined {
+  const d = sym.valueDeclaration;
+  if (!d || !ts.isVariableDeclaration(d) || !d.initializer) return undefined;
+  const init = skipOuter(d.initializer);
+  if (!ts.isNewExpression(init) || !init.arguments?.[0] || !ts.isObjectLiteralExpression(init.arguments[0])) return undefined;
+  const prefix = init.arguments[0].properties.find((p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && p.name.getText() === 'prefix');
+  return prefix ? pathText(prefix.initializer) : undefined;
 }
 
 export const discoverRoutes: Discoverer = (node, ctx) => {
@@ -116,6 +161,10 @@ export const discoverRoutes: Discoverer = (node, ctx) => {
   if (name === 'on' && fw !== 'fastify') return undefined; // EventEmitter#on is a listener, not a route
   if (fw === undefined && (path === undefined || !/^[/*]/.test(path))) return undefined;
   const fnArgs = path !== undefined && pathText(first) !== undefined ? node.arguments.slice(1) : node.arguments;
+  if (name === 'use' && path !== undefined) {
+    const parent = routerSymbol(ctx.checker, receiver);
+    for (const a of fnArgs) for (const target of mountedRouters(ctx.checker, a)) ctx.mounts.push({ path, target, parent });
+  }
   const verb = name === 'use' ? 'USE' : name === 'del' ? 'DELETE' : name.toUpperCase();
   const label = name === 'use' && path === undefined ? 'middleware' : `${verb} ${path ?? '/'}`;
   return handlersFromArgs(ctx, node, fnArgs, fw ?? 'express', label);

@@ -11,12 +11,25 @@ export interface DiscoveredHandler {
   registration: ts.Node;
   /** The function that runs; undefined when it could not be resolved to a body in the project. */
   fn?: FunctionNode;
+  /** For routes: the router or app object they are registered on, so mount prefixes can be added. */
+  router?: ts.Symbol;
+}
+
+/** `app.use('/api', router)`: a router mounted under a path on another router or app. */
+export interface Mount {
+  path: string;
+  /** The mounted router. */
+  target: ts.Symbol;
+  /** The router or app it is mounted on (for prefixes of prefixes). */
+  parent?: ts.Symbol;
 }
 
 /** What each discovery module gets: the checker and the file being scanned. */
 export interface DiscoveryContext {
   checker: ts.TypeChecker;
   sf: ts.SourceFile;
+  /** Router mounts seen so far (filled by the routes module). */
+  mounts: Mount[];
 }
 
 /** A discovery module: looks at one node and returns the handlers it registers (usually none). */
