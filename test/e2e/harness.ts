@@ -15,30 +15,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { Prereqs } from './setup';
+import { USER_SETTINGS } from './userSettings';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FIXTURE = join(REPO, 'test', 'e2e', 'fixtures', 'workspace');
 export const OUTPUT = join(REPO, 'test-output', 'e2e');
-
-/** User settings every session starts with (../shared/recipes/real-editor.md explains each). */
-export const USER_SETTINGS = {
-  'workbench.startupEditor': 'none',
-  'security.workspace.trust.enabled': false,
-  'telemetry.telemetryLevel': 'off',
-  'update.mode': 'none',
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-  // Only LoopLens's diagnostics in Problems.
-  'typescript.validate.enable': false,
-  'javascript.validate.enable': false,
-  'workbench.tips.enabled': false,
-  'workbench.enableExperiments': false,
-  'workbench.welcomePage.walkthroughs.openOnInstall': false,
-  'chat.commandCenter.enabled': false,
-  'editor.minimap.enabled': false,
-  'files.autoSave': 'off',
-  'window.restoreWindows': 'none',
-};
 
 // ---------------------------------------------------------------------------------------------------------
 // The page side: the repo's tsconfig has no DOM lib, so the few DOM members the snippets run in the page use
@@ -227,23 +208,32 @@ export interface Squiggle {
   line: number;
 }
 
+export interface SessionOptions {
+  /** Extra workbench URL parameters (e.g. `extensionDevelopmentPath`), given the session (its folders). */
+  query?: (s: EditorSession) => Record<string, string>;
+}
+
 export class EditorSession {
   readonly dir: string;
   readonly workspace: string;
+  readonly root: string;
   page!: Page;
   private context?: BrowserContext;
   private server?: ChildProcess;
   private serverExit?: Promise<void>;
   private step = 0;
   private readonly timings: { what: string; ms: number }[] = [];
+  /** The `vscode-remote://host:port` authority of this session's files, once booted. */
+  remote = '';
   private readonly userDataDir: string;
   private readonly codeServerLog: string;
 
   private constructor(
     readonly scenario: string,
     private readonly installed: Installed,
-    private readonly root: string,
+    root: string,
   ) {
+    this.root = root;
     this.dir = join(OUTPUT, scenario);
     rmSync(this.dir, { recursive: true, force: true });
     mkdirSync(this.dir, { recursive: true });
@@ -253,12 +243,12 @@ export class EditorSession {
   }
 
   /** Fresh folders, code-server on a free port, Chromium on `?folder=<fixture copy>`, workbench loaded. */
-  static async start(scenario: string, installed: Installed): Promise<EditorSession> {
+  static async start(scenario: string, installed: Installed, opts: SessionOptions = {}): Promise<EditorSession> {
     const root = mkdtempSync(join(installed.runRoot, 's-'));
     const s = new EditorSession(scenario, installed, root);
     const t0 = Date.now();
     try {
-      await s.boot();
+      await s.boot(opts);
       s.timings.push({ what: 'boot', ms: Date.now() - t0 });
     } catch (err) {
       await s.stop(true);
@@ -267,7 +257,7 @@ export class EditorSession {
     return s;
   }
 
-  private async boot(): Promise<void> {
+  private async boot(opts: SessionOptions): Promise<void> {
     cpSync(FIXTURE, this.workspace, { recursive: true });
     mkdirSync(join(this.userDataDir, 'User'), { recursive: true });
     writeFileSync(join(this.userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
@@ -327,7 +317,9 @@ export class EditorSession {
     await this.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
     this.page = this.context.pages()[0] ?? (await this.context.newPage());
     this.page.setDefaultTimeout(20_000);
-    await this.page.goto(`${base}/?folder=${encodeURIComponent(this.workspace)}`);
+    this.remote = `vscode-remote://127.0.0.1:${port}`;
+    const query = new URLSearchParams({ folder: this.workspace, ...opts.query?.(this) });
+    await this.page.goto(`${base}/?${query}`);
     await waitFor('the workbench and the explorer', () => this.page.locator('.explorer-folders-view .monaco-list-row').first().isVisible(), {
       timeoutMs: 45_000,
     });
