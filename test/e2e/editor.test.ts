@@ -10,9 +10,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSuite } from '../vscode/runTests';
 import { ensurePrereqs } from './setup';
 import { FIXTURE_LINES, LIMIT_FIX_TITLE, NEW_FANOUT, NEW_FANOUT_LINE_OFFSET, RULES, expectedLimitFix } from './expected';
-import { acquireRunLock, cleanupInstall, installExtension, releaseRunLock, waitFor, withSession, type EditorSession, type El, type Installed, type ProblemRow } from './harness';
+import { REPO, acquireRunLock, cleanupInstall, installExtension, releaseRunLock, waitFor, withSession, type EditorSession, type El, type Installed, type ProblemRow, type SessionOptions } from './harness';
 
 /** How long LoopLens may take to show a diagnostic (recipe: 1–8 s; the first analysis loads the project). */
 const DIAG_MS = 30_000;
@@ -44,7 +47,12 @@ after(() => {
 });
 
 /** One scenario: a fresh editor session; skipped with the reason when the machine cannot run it. */
-function scenario(name: string, opts: { todo?: string }, body: (s: EditorSession) => Promise<void>): void {
+function scenario(
+  name: string,
+  opts: { todo?: string },
+  body: (s: EditorSession) => Promise<void>,
+  session: () => Promise<SessionOptions> = async () => ({}),
+): void {
   it(name, opts, async (t: TestContext) => {
     if (skipReason || !installed) {
       t.skip(skipReason ?? 'real-editor suite not set up');
@@ -52,7 +60,7 @@ function scenario(name: string, opts: { todo?: string }, body: (s: EditorSession
     }
     const slug = name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
     try {
-      await withSession(slug, installed, body);
+      await withSession(slug, installed, body, await session());
     } catch (err) {
       failures++;
       throw err;
@@ -254,4 +262,36 @@ describe('real editor (code-server + Chromium)', () => {
       }, { timeoutMs: DIAG_MS });
     });
   });
+
+  // The Mocha suite of test/vscode (the VS Code API scenarios) in code-server's extension host: it runs here
+  // even though @vscode/test-electron cannot download VS Code, with the repo as the extension under development.
+  const apiResults = join(REPO, 'test-output', 'vscode', 'code-server-results.json');
+  let suiteIndex = '';
+  scenario(
+    'the VS Code API suite (test/vscode) passes in code-server’s extension host',
+    {},
+    async (s) => {
+      await s.stepShot('suite-finished', () =>
+        waitFor('the Mocha suite to write its results', () => existsSync(apiResults), { timeoutMs: 240_000, intervalMs: 500 }),
+      );
+      const r = JSON.parse(readFileSync(apiResults, 'utf8')) as { passed: string[]; failed: { title: string; error: string }[] };
+      console.log(`# e2e API suite in code-server: ${r.passed.length} passed, ${r.failed.length} failed`);
+      for (const f of r.failed) console.log(`#   ✖ ${f.title}\n#     ${f.error.split('\n').slice(0, 4).join('\n#     ')}`);
+      assert.deepEqual(r.failed.map((f) => f.title), [], 'every API test passes');
+      assert.ok(r.passed.length >= 5, `ran the whole suite (${r.passed.length} passed)`);
+    },
+    async () => {
+      suiteIndex = await buildSuite();
+      rmSync(apiResults, { force: true });
+      return {
+        env: { LOOPLENS_VSCODE_RESULTS: apiResults },
+        query: (s) => ({
+          payload: JSON.stringify([
+            ['extensionDevelopmentPath', `${s.remote}${REPO}`],
+            ['extensionTestsPath', `${s.remote}${suiteIndex}`],
+          ]),
+        }),
+      };
+    },
+  );
 });

@@ -209,8 +209,13 @@ export interface Squiggle {
 }
 
 export interface SessionOptions {
-  /** Extra workbench URL parameters (e.g. `extensionDevelopmentPath`), given the session (its folders). */
+  /**
+   * Extra workbench URL parameters, given the session. `payload` (a JSON array of [key, value] pairs) carries
+   * `extensionDevelopmentPath` / `extensionTestsPath` as `vscode-remote://` URIs (see {@link EditorSession.remote}).
+   */
   query?: (s: EditorSession) => Record<string, string>;
+  /** Extra environment for code-server and so its extension host. */
+  env?: Record<string, string>;
 }
 
 export class EditorSession {
@@ -261,7 +266,7 @@ export class EditorSession {
     cpSync(FIXTURE, this.workspace, { recursive: true });
     mkdirSync(join(this.userDataDir, 'User'), { recursive: true });
     writeFileSync(join(this.userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
-    const env = sessionEnv(this.root);
+    const env = { ...sessionEnv(this.root), ...opts.env };
     const port = await freePort();
     const log = createWriteStream(this.codeServerLog);
     const child = spawn(
@@ -586,8 +591,13 @@ export class EditorSession {
  * Runs `body` in a fresh session and always stops it; on failure the last screen, code-server.log and the
  * extension host logs stay in `test-output/e2e/<scenario>/`.
  */
-export async function withSession(scenario: string, installed: Installed, body: (s: EditorSession) => Promise<void>): Promise<void> {
-  const s = await EditorSession.start(scenario, installed);
+export async function withSession(
+  scenario: string,
+  installed: Installed,
+  body: (s: EditorSession) => Promise<void>,
+  opts: SessionOptions = {},
+): Promise<void> {
+  const s = await EditorSession.start(scenario, installed, opts);
   let failed = true;
   try {
     await body(s);

@@ -48,6 +48,29 @@ function waitForDiagnostics(uri: vscode.Uri, what: string, pred: (ds: vscode.Dia
   });
 }
 
+/** Resolves once a tab whose label matches `label` is open (the report preview opens after the command returns). */
+function waitForTab(label: RegExp, what: string, timeoutMs = 15_000): Promise<void> {
+  const labels = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
+  return new Promise((resolve, reject) => {
+    const done = (): void => {
+      sub.dispose();
+      clearTimeout(timer);
+    };
+    const check = (): void => {
+      if (labels().some((l) => label.test(l))) {
+        done();
+        resolve();
+      }
+    };
+    const sub = vscode.window.tabGroups.onDidChangeTabs(check);
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what} (tabs: ${labels().join(', ') || 'none'})`));
+    }, timeoutMs);
+    check();
+  });
+}
+
 const at = (code: string, line1: number) => (d: vscode.Diagnostic) => codeOf(d) === code && d.range.start.line === line1 - 1;
 
 suite('LoopLens in VS Code (API)', () => {
@@ -131,8 +154,7 @@ suite('LoopLens in VS Code (API)', () => {
     assert.ok(result.files >= 4 && result.findings >= 3, `audit counts: ${JSON.stringify({ ...result, markdown: undefined })}`);
     assert.match(result.markdown, /POST \/notify/);
     await waitForDiagnostics(notify, RULES.fanout, (d) => d.some(at(RULES.fanout, FIXTURE_LINES.notifyFanout)));
-    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
-    assert.ok(tabs.some((l) => /LoopLens audit/.test(l)), `the report is open (tabs: ${tabs.join(', ')})`);
+    await waitForTab(/LoopLens audit/, 'the audit report');
   });
 
   test('changing a rule severity changes the diagnostics live', async () => {
