@@ -52,6 +52,25 @@ app.get('/grid', (_req, res) => {
 app.listen(1);`,
     },
     {
+      name: 'rows × their columns is linear in the rows',
+      code: `${APP}app.get('/csv', async (req, res) => {
+  const rows = await db.rows();
+  const columns = req.body.items;
+  res.send(rows.map((r) => columns.map((c) => String((r as unknown as Record<string, unknown>)[c])).join(',')).join('\\n'));
+});
+app.listen(1);`,
+    },
+    {
+      name: 'for…in walks an object\'s keys (its shape), like Object.keys',
+      code: `${APP}app.get('/flat', async (_req, res) => {
+  const rows = await db.rows();
+  const out: string[] = [];
+  for (const r of rows) for (const k in r) out.push(k);
+  res.json(out);
+});
+app.listen(1);`,
+    },
+    {
       name: 'input rejected above a constant length before the nested loop',
       code: `${APP}app.post('/match', (req, res) => {
   if (req.body.ids.length > 50) return res.send('too many');
@@ -136,19 +155,19 @@ app.listen(1);`,
     },
     {
       name: 'the inner loop lives in a helper function (itself nested, reported once at the outermost loop)',
-      code: `${APP}function count(tags: string[], wanted: string[]): number {
+      code: `${APP}function sameEmail(rows: Row[], email: string): number {
   let n = 0;
-  for (const t of tags) if (wanted.includes(t)) n++;
+  for (const o of rows) if (rows.some((p) => p.id !== o.id && o.email === email)) n++;
   return n;
 }
-app.post('/score', async (req, res) => {
+app.post('/score', async (_req, res) => {
   const rows = await db.rows();
   const scores: number[] = [];
-  for (const r of rows) scores.push(count(req.body.items, r.tags));
+  for (const r of rows) scores.push(sameEmail(rows, r.email));
   res.json(scores);
 });
 app.listen(1);`,
-      errors: [{ line: L(9), column: 3, message: '`count()`, which loops' }],
+      errors: [{ line: L(9), column: 3, message: '`sameEmail()`, which loops' }],
     },
   ],
 });

@@ -13,8 +13,11 @@ export const ITERATION_METHODS = new Set([
   'findLastIndex', 'flatMap', 'sort', 'toSorted',
 ]);
 
-/** Array methods that scan or shift the whole array without a callback: O(n) per call. */
-export const SCAN_METHODS = new Set(['includes', 'indexOf', 'lastIndexOf', 'shift', 'unshift', 'splice']);
+/**
+ * Array methods that scan the whole array without a callback: O(n) per call. (`shift`/`splice` are O(n) too, but
+ * in service code they mostly run on short local arrays; counting them cost more false reports than it found.)
+ */
+export const SCAN_METHODS = new Set(['includes', 'indexOf', 'lastIndexOf']);
 
 /** A loop statement or an array-method call with a callback. */
 export type LoopNode = ts.IterationStatement | ts.CallExpression;
@@ -64,13 +67,71 @@ function isReduceAccumulator(id: ts.Identifier): boolean {
   return false;
 }
 
+/**
+ * The collection a loop or scan walks: the receiver of `xs.map(…)`/`xs.includes(…)`, the iterated expression of
+ * `for…of`/`for…in`, `xs` in `for (…; i < xs.length; …)`; undefined for `while` loops and other bounds.
+ */
+export function loopCollection(loop: ts.Node): ts.Expression | undefined {
+  if (ts.isCallExpression(loop)) return receiverOf(loop);
+  if (ts.isForOfStatement(loop) || ts.isForInStatement(loop)) return loop.expression;
+  if (ts.isForStatement(loop) && loop.condition) {
+    const c = skipOuter(loop.condition);
+    if (ts.isBinaryExpression(c)) {
+      const bound = skipOuter(c.right);
+      if (ts.isPropertyAccessExpression(bound) && bound.name.text === 'length') return bound.expression;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Whether a collection holds rows (objects, or the characters of a text) rather than fields (primitives such
+ * as column names, role ids, keys). Nested work is quadratic in the data only when the inner collection grows
+ * with it too: rows × rows, or ids × ids; rows × their columns is linear in the rows. `any` counts as a field
+ * (an untyped row's value); other types that are not arrays or sets (strings, Maps, iterables) count as rows.
+ */
+export function holdsRows(checker: ts.TypeChecker, collection: ts.Expression | undefined): boolean {
+  if (!collection) return true;
+  try {
+    const t = checker.getNonNullableType(checker.getTypeAtLocation(collection));
+    // `any` (a field of an untyped row, `row[column]`) says nothing about size: not counted as rows.
+    if (t.flags & ts.TypeFlags.Any) return false;
+    if (t.flags & ts.TypeFlags.StringLike) return true;
+    const arrays = t.isUnion() ? t.types : [t];
+    for (const a of arrays) {
+      if (!checker.isArrayType(a) && !checker.isTupleType(a)) {
+        const args = checker.getTypeArguments(a as ts.TypeReference);
+        const name = a.getSymbol()?.getName();
+        if ((name === 'Set' || name === 'ReadonlyArray' || name === 'ReadonlySet') && args[0]) {
+          if (!isPrimitive(args[0])) return true;
+          continue;
+        }
+        return true;
+      }
+      const el = checker.getTypeArguments(a as ts.TypeReference)[0];
+      if (!el || !isPrimitive(el)) return true;
+    }
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function isPrimitive(t: ts.Type): boolean {
+  const flags = ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.EnumLike | ts.TypeFlags.BigIntLike;
+  if (t.isUnion()) return t.types.every((x) => isPrimitive(x) || !!(x.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)));
+  return !!(t.flags & flags);
+}
+
 /** True when a loop's trip count depends on data rather than on constants in the code. */
 export function isDataLoop(checker: ts.TypeChecker, loop: LoopNode): boolean {
   if (ts.isCallExpression(loop)) {
     const recv = receiverOf(loop);
     return !!recv && !isFixedSize(checker, recv);
   }
-  if (ts.isForOfStatement(loop) || ts.isForInStatement(loop)) return !isFixedSize(checker, loop.expression);
+  // for…in walks an object's own keys: bounded by its shape, like Object.keys (see size.ts).
+  if (ts.isForInStatement(loop)) return false;
+  if (ts.isForOfStatement(loop)) return !isFixedSize(checker, loop.expression);
   if (ts.isForStatement(loop)) {
     const cond = loop.condition && skipOuter(loop.condition);
     if (!cond) return true;

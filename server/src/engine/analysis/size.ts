@@ -155,9 +155,9 @@ export function isFixedSize(checker: ts.TypeChecker, expr: ts.Expression, depth 
     const name = calleeName(e);
     const recv = receiverOf(e);
     if (name === 'slice' && isConstantSlice(e)) return true;
-    if ((name === 'keys' || name === 'values' || name === 'entries') && recv && ts.isIdentifier(recv) && recv.text === 'Object' && e.arguments[0]) {
-      return isFixedSize(checker, e.arguments[0], depth + 1);
-    }
+    // An object's own keys are bounded by its shape: in service code that is a schema, a config or headers,
+    // not rows. (Collections keyed by id are Maps, or are iterated through their values' source.)
+    if ((name === 'keys' || name === 'values' || name === 'entries' || name === 'getOwnPropertyNames') && recv && ts.isIdentifier(recv) && recv.text === 'Object') return true;
     if (name === 'from' && recv && ts.isIdentifier(recv) && recv.text === 'Array' && e.arguments[0]) {
       const a = skipOuter(e.arguments[0]);
       if (ts.isObjectLiteralExpression(a)) {

@@ -7,9 +7,9 @@ import { ts } from 'ts-morph';
 import { calleeName, isFunctionWithBody, type FunctionNode } from '../ast';
 import { resolveCallee, resolveFunctionValue, returnsPromise, type CalleeInfo } from '../resolve';
 import type { EngineSettings } from '../settings';
-import type { DetectEnv, Detection, Rule } from '../rules/rule';
+import type { DetectEnv, Detection, LinearWork, Rule } from '../rules/rule';
 import { isBlockingDataLoop } from '../rules/blocking-cpu/data-loop';
-import { isArrayMethodLoop, isDataScan } from './loops';
+import { holdsRows, isArrayMethodLoop, isDataScan, loopCollection } from './loops';
 import { isInlineCallback, walkOwnWork } from './walk';
 
 /** A call from one project function into another. */
@@ -60,7 +60,7 @@ function ioOf(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpressio
 export class Summaries {
   private readonly cache = new Map<FunctionNode, FnSummary>();
   private readonly calleeCache = new Map<ts.Node, CalleeInfo | null>();
-  private readonly linear = new Map<FunctionNode, boolean>();
+  private readonly linear = new Map<FunctionNode, LinearWork>();
 
   constructor(
     private readonly checker: ts.TypeChecker,
@@ -81,26 +81,27 @@ export class Summaries {
 
   isInline = (fn: ts.Node): boolean => isInlineCallback(fn, this.isHandlerFn);
 
-  /** Whether calling `fn` does work that grows with a collection (a data loop or scan, here or below). */
-  hasLinearWork = (fn: FunctionNode): boolean => {
-    const known = this.linear.get(fn);
-    if (known !== undefined) return known;
-    this.linear.set(fn, false); // cycle guard: recursion counts as no extra work
-    let found = false;
+  /** Whether calling `fn` does work that grows with a collection, and over what (see DetectEnv.linearWork). */
+  linearWork = (fn: FunctionNode): LinearWork => {
+    if (this.linear.has(fn)) return this.linear.get(fn);
+    this.linear.set(fn, undefined); // cycle guard: recursion counts as no extra work
+    let level: LinearWork;
     walkOwnWork(fn, this.isInline, (n) => {
-      if (found) return false;
+      if (level === 'row') return false;
       if (isBlockingDataLoop(n, { checker: this.checker }) || isDataScan(this.checker, n)) {
-        found = true;
-        return false;
+        const coll = ts.isSpreadElement(n) || ts.isSpreadAssignment(n) ? undefined : loopCollection(n);
+        level = holdsRows(this.checker, coll) ? 'row' : 'field';
+        if (level === 'row') return false;
       }
       if (ts.isCallExpression(n) || ts.isNewExpression(n)) {
         const body = this.callee(n)?.body;
-        if (body && this.hasLinearWork(body)) found = true;
+        const inner = body ? this.linearWork(body) : undefined;
+        if (inner === 'row' || (inner === 'field' && !level)) level = inner;
       }
       return undefined;
     });
-    this.linear.set(fn, found);
-    return found;
+    this.linear.set(fn, level);
+    return level;
   };
 
   /** True when `node` sits inside a blocking data loop of `fn` (the loop may be an array method's callback). */
@@ -130,7 +131,7 @@ export class Summaries {
       fn,
       settings: this.settings,
       callee: this.callee,
-      hasLinearWork: this.hasLinearWork,
+      linearWork: this.linearWork,
       isInline: this.isInline,
     };
     walkOwnWork(fn, this.isInline, (n) => {

@@ -14,11 +14,16 @@ export interface DetectEnv {
   settings: EngineSettings;
   /** What a call invokes (cached per call site). */
   callee(call: ts.CallExpression | ts.NewExpression): CalleeInfo | undefined;
-  /** Whether calling a project function does work that grows with some collection (it loops or scans). */
-  hasLinearWork(fn: FunctionNode): boolean;
+  /**
+   * Whether calling a project function does work that grows with a collection: `row` when it loops over or
+   * scans rows (objects, text), `field` when only over primitives (names, ids), undefined when neither.
+   */
+  linearWork(fn: FunctionNode): LinearWork;
   /** Whether a nested function runs as part of the walked function (inline callbacks) rather than later. */
   isInline(fn: ts.Node): boolean;
 }
+
+export type LinearWork = 'row' | 'field' | undefined;
 
 /** A construct a rule found in a function; it becomes a finding when a handler reaches the function. */
 export interface Detection {

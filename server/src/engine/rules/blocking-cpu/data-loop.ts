@@ -12,8 +12,8 @@
  * usually cheap and is not reported.
  */
 import { ts } from 'ts-morph';
-import { enclosingFunction, headerLocation, locationOf, isAsyncFunction, isFunctionWithBody, receiverOf, skipOuter } from '../../ast';
-import { callbackIsAsync, isArrayMethodLoop, isDataLoop, isDataScan, loopAwaits, loopCallback, type LoopNode } from '../../analysis/loops';
+import { enclosingFunction, headerLocation, locationOf, type FunctionNode, isAsyncFunction, isFunctionWithBody, receiverOf, skipOuter } from '../../ast';
+import { callbackIsAsync, holdsRows, isArrayMethodLoop, isDataLoop, isDataScan, loopAwaits, loopCallback, loopCollection, type LoopNode } from '../../analysis/loops';
 import { sizeSource } from '../../analysis/size';
 import { resolveFunctionValue } from '../../resolve';
 import { walkOwnWork } from '../../analysis/walk';
@@ -35,24 +35,33 @@ export function isBlockingDataLoop(node: ts.Node, env: Pick<DetectEnv, 'checker'
   return false;
 }
 
-/** The inner work that makes a loop super-linear, described for the message; undefined when there is none. */
+/**
+ * The inner work that makes a loop super-linear, described for the message; undefined when there is none.
+ * Work over primitives (column names, role ids) inside a loop over rows is linear in the rows and does not count.
+ */
 function innerWork(loop: LoopNode, env: DetectEnv): string | undefined {
   let found: string | undefined;
+  const outerRows = holdsRows(env.checker, loopCollection(loop));
+  const counts = (inner: ts.Expression | undefined) => !outerRows || holdsRows(env.checker, inner);
+  const calleeCounts = (fn: FunctionNode) => {
+    const w = env.linearWork(fn);
+    return w === 'row' || (w === 'field' && !outerRows);
+  };
   const body: ts.Node[] = ts.isIterationStatement(loop, false) ? [loop.statement] : loop.arguments.slice(0, 1);
   for (const b of body) {
     const visitRoot = (n: ts.Node): boolean | void => {
       if (found) return false;
-      if (n !== loop && isBlockingDataLoop(n, env)) {
+      if (n !== loop && isBlockingDataLoop(n, env) && counts(loopCollection(n))) {
         found = ts.isCallExpression(n) ? `\`${skipOuter(receiverOf(n)!).getText()}.${(n.expression as ts.PropertyAccessExpression).name.text}\`` : `a loop over \`${loopSubject(n)}\``;
         return false;
       }
-      if (isDataScan(env.checker, n)) {
+      if (isDataScan(env.checker, n) && (ts.isSpreadElement(n) || ts.isSpreadAssignment(n) || counts(loopCollection(n)))) {
         found = ts.isCallExpression(n) ? `\`${n.expression.getText()}\`` : `a copy of the accumulator (\`${n.getText()}\`)`;
         return false;
       }
       if (ts.isCallExpression(n) || ts.isNewExpression(n)) {
         const callee = env.callee(n);
-        if (callee?.body && env.hasLinearWork(callee.body)) {
+        if (callee?.body && calleeCounts(callee.body)) {
           found = `\`${callee.name}()\`, which loops`;
           return false;
         }
@@ -63,7 +72,7 @@ function innerWork(loop: LoopNode, env: DetectEnv): string | undefined {
     else if (!ts.isBlock(b) && !ts.isStatement(b)) {
       // A callback passed by reference: xs.map(score)
       const fn = resolveFunctionValue(env.checker, b as ts.Expression);
-      if (fn && env.hasLinearWork(fn)) found = `\`${skipOuter(b as ts.Expression).getText()}()\`, which loops`;
+      if (fn && calleeCounts(fn)) found = `\`${skipOuter(b as ts.Expression).getText()}()\`, which loops`;
     } else walkOwnWork(b, env.isInline, visitRoot);
   }
   return found;
