@@ -3,7 +3,7 @@
  * outside every workspace folder) with `workspace/configuration`, cached until `didChangeConfiguration`.
  */
 import type { Connection } from 'vscode-languageserver';
-import { toServerSettings } from '../../client/src/settings';
+import { toServerSettings } from './validateSettings';
 import { resolveSettings, type EngineSettings } from './engine/settings';
 import type { LoopLensSettings } from '../../shared/settings';
 

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { toServerSettings } from '../../client/src/settings';
+import { toServerSettings } from '../../server/src/validateSettings';
 import { RULES } from '../../server/src/engine/rules/all';
 import { DEFAULT_SETTINGS } from '../../server/src/engine/settings';
 

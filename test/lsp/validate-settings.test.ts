@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { toServerSettings } from '../../client/src/settings';
+import { toServerSettings } from '../../server/src/validateSettings';
 import { DEFAULT_SETTINGS } from '../../server/src/engine/settings';
 
 describe('toServerSettings', () => {

@@ -1,5 +1,5 @@
 import type { LoopLensSettings } from '../../shared/settings';
-import { DEFAULT_SETTINGS } from '../../server/src/engine/settings';
+import { DEFAULT_SETTINGS } from './engine/settings';
 
 /** The severities a `looplens.severity` entry may take. */
 const SEVERITIES = new Set(['error', 'warning', 'info', 'off']);
