@@ -10,12 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { zipEntries, zipRead, type ZipEntry } from './zip';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BUNDLES = ['dist/client.js', 'dist/server.js', 'dist/cli.js'];
+/** The extension's bundles; the CLI bundle is for the npm package and must not ship in the .vsix. */
+const BUNDLES = ['dist/client.js', 'dist/server.js'];
 /** What the .vsix may hold (paths inside its `extension/` folder); `syntaxes/` may hold anything. */
 const SHIPPED = [...BUNDLES, 'package.json', 'readme.md', 'changelog.md', 'LICENSE.txt', 'images/icon.png'];
 const VSIX_METADATA = ['extension.vsixmanifest', '[Content_Types].xml'];
 /** Fails the test even if someone widens the allow-list by mistake. */
-const NEVER = [/\.map$/, /\.tsx?$/, /(^|\/)node_modules\//, /(^|\/)(test|src|server|client|shared|examples|bench|scripts)\//];
+const NEVER = [/(^|\/)dist\/cli\.js$/, /\.map$/, /\.tsx?$/, /(^|\/)node_modules\//, /(^|\/)(test|src|server|client|shared|examples|bench|scripts)\//];
 
 /** Inputs of the package: a .vsix older than any of them is rebuilt. */
 const INPUTS = [...BUNDLES, 'package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'images/icon.png', '.vscodeignore'];
