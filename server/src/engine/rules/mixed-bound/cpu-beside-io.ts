@@ -76,10 +76,8 @@ export function checkMixedBound(handlers: readonly BoundHandler[]): Omit<Finding
       location: h.handler.registration,
       handler: { id: h.handler.id, label: h.handler.label, registration: h.handler.registration },
       chain: first.chain,
-      related: [
-        { ...first.location, label: `blocking: ${first.reason}` },
-        ...starved.slice(0, 10).map((o) => ({ ...o.handler.registration, label: `I/O-bound handler ${o.handler.label} (${o.waits[0]!.reason})` })),
-      ],
+      // The chain already ends at the blocking construct; related places are the handlers it starves.
+      related: starved.slice(0, 10).map((o) => ({ ...o.handler.registration, label: `I/O-bound handler ${o.handler.label} (${o.waits[0]!.reason})` })),
       fix: { kind: 'none' },
     });
   }
