@@ -19,6 +19,24 @@ export interface EngineSettings {
   include: string[];
   /** Glob patterns of files never analysed. */
   exclude: string[];
+  /**
+   * Calls that register handlers of a framework the engine does not know. A pattern names the called function
+   * (`registerJob`) or a method on a receiver (`bot.command`, `*.subscribe`); the last function argument of a
+   * matching call is the handler.
+   */
+  handlerCalls: string[];
+  /**
+   * Functions to treat as CPU-heavy (reported as `blocking-cpu/sync-call` where a handler calls them):
+   * `renderPdf`, `sharp.resize`, or `package#name` (`xlsx#read`).
+   */
+  cpuHeavy: string[];
+  /** Functions that bound concurrency like p-limit: a fan-out whose calls go through them is not reported. */
+  limiters: string[];
+  /**
+   * Collections known to be small, as patterns over their source text (`*.columns`, `config.*`, `ROLES`):
+   * loops and fan-outs over them count as fixed-size.
+   */
+  smallCollections: string[];
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = {
@@ -27,6 +45,10 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   severities: {},
   include: [],
   exclude: ['**/node_modules/**', '**/dist/**', '**/build/**', '**/out/**', '**/coverage/**', '**/*.d.ts'],
+  handlerCalls: [],
+  cpuHeavy: [],
+  limiters: [],
+  smallCollections: [],
 };
 
 /** Fills missing fields of partial settings from {@link DEFAULT_SETTINGS}. */

@@ -14,6 +14,7 @@ import type { EngineSettings } from '../settings';
 import { isSuppressed } from '../suppress';
 import { throwIfCancelled, type BoundClass, type BoundEvidence, type CancellationToken, type ChainHop, type Finding, type Handler, type Severity } from '../types';
 import { computeDomains, importsOf } from './domains';
+import { setSmallCollections } from './size';
 import { Summaries } from './summary';
 
 /** Calls followed from a handler before giving up on deeper paths (keeps pathological graphs bounded). */
@@ -115,6 +116,7 @@ function handlerDisplay(h: Handler): string {
 export function analyzeProgram(input: ProgramInput): ProgramResult {
   const { program, settings, token } = input;
   const checker = program.getTypeChecker();
+  setSmallCollections(checker, settings.smallCollections);
 
   // 1. Discover handlers, entries and worker files.
   const discovered: { d: DiscoveredHandler; sf: ts.SourceFile }[] = [];
@@ -125,7 +127,7 @@ export function analyzeProgram(input: ProgramInput): ProgramResult {
   const mounts: Mount[] = [];
   for (const sf of input.files) {
     throwIfCancelled(token);
-    const fd = discoverFile(sf, checker, mounts);
+    const fd = discoverFile(sf, checker, mounts, settings.handlerCalls);
     const file = normalizePath(sf.fileName);
     for (const d of fd.handlers) discovered.push({ d, sf });
     if (fd.isEntry) entries.add(file);

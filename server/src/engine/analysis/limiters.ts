@@ -6,6 +6,7 @@
 import { ts } from 'ts-morph';
 import { isFunctionWithBody, skipOuter } from '../ast';
 import type { CalleeInfo } from '../resolve';
+import { callMatches } from './patterns';
 import { isFixedSize } from './size';
 
 /** Packages whose calls bound how many operations run at once. */
@@ -26,21 +27,25 @@ export function returnedExpressions(fn: ts.Node): ts.Expression[] {
   return out;
 }
 
-/** True when a call goes through a limiter package (directly or via a value it created). */
-export function isLimiterCall(calleeOf: (c: ts.CallExpression) => CalleeInfo | undefined, e: ts.Expression): boolean {
+/**
+ * True when a call goes through a limiter package (directly or via a value it created), or through a function
+ * the user declared a limiter (`limiters` setting).
+ */
+export function isLimiterCall(calleeOf: (c: ts.CallExpression) => CalleeInfo | undefined, e: ts.Expression, extra: readonly string[] = []): boolean {
   const x = skipOuter(ts.isAwaitExpression(skipOuter(e)) ? (skipOuter(e) as ts.AwaitExpression).expression : e);
   if (!ts.isCallExpression(x)) return false;
   const callee = calleeOf(x);
-  return !!callee?.packageName && LIMITER_PACKAGES.has(callee.packageName);
+  if (callee?.packageName && LIMITER_PACKAGES.has(callee.packageName)) return true;
+  return extra.some((p) => callMatches(x, p, callee));
 }
 
 /**
  * True when every operation a callback starts goes through a limiter: `(x) => limit(() => send(x))`, or a block
  * body whose returns all do, or whose body awaits a limiter call.
  */
-export function callbackIsLimited(calleeOf: (c: ts.CallExpression) => CalleeInfo | undefined, cb: ts.Node): boolean {
+export function callbackIsLimited(calleeOf: (c: ts.CallExpression) => CalleeInfo | undefined, cb: ts.Node, extra: readonly string[] = []): boolean {
   const returns = returnedExpressions(cb);
-  if (returns.length > 0 && returns.every((r) => isLimiterCall(calleeOf, r))) return true;
+  if (returns.length > 0 && returns.every((r) => isLimiterCall(calleeOf, r, extra))) return true;
   if (!isFunctionWithBody(cb) || !ts.isBlock(cb.body!)) return false;
   // async (x) => { await limit(() => …) } — the first await goes through the limiter.
   let firstAwait: ts.AwaitExpression | undefined;
@@ -50,7 +55,7 @@ export function callbackIsLimited(calleeOf: (c: ts.CallExpression) => CalleeInfo
     else if (!ts.isFunctionLike(n)) ts.forEachChild(n, visit);
   };
   visit(cb.body!);
-  return !!firstAwait && isLimiterCall(calleeOf, firstAwait.expression);
+  return !!firstAwait && isLimiterCall(calleeOf, firstAwait.expression, extra);
 }
 
 /**

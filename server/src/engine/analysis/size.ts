@@ -5,8 +5,27 @@
 import { ts } from 'ts-morph';
 import { calleeName, receiverOf, skipOuter } from '../ast';
 import { unalias } from '../resolve';
+import { textMatches } from './patterns';
 
 const MAX_DEPTH = 4;
+
+/**
+ * `smallCollections` patterns per program (keyed by its checker, so two workspaces never share them).
+ * Set once per analysis by the pipeline.
+ */
+const smallHints = new WeakMap<ts.TypeChecker, readonly string[]>();
+
+/** Declares the collections the user knows are small for the program behind `checker`. */
+export function setSmallCollections(checker: ts.TypeChecker, patterns: readonly string[]): void {
+  smallHints.set(checker, patterns);
+}
+
+function isHintedSmall(checker: ts.TypeChecker, e: ts.Expression): boolean {
+  const patterns = smallHints.get(checker);
+  if (!patterns?.length) return false;
+  const text = e.getText().replace(/\s+/g, '');
+  return patterns.some((p) => textMatches(text, p));
+}
 
 function isNumericConst(e: ts.Expression): boolean {
   const x = skipOuter(e);
@@ -125,6 +144,7 @@ function isLengthGuarded(e: ts.Expression): boolean {
 export function isFixedSize(checker: ts.TypeChecker, expr: ts.Expression, depth = 0): boolean {
   if (depth > MAX_DEPTH) return false;
   const e = skipOuter(expr);
+  if (isHintedSmall(checker, e)) return true;
   if (ts.isNumericLiteral(e) || ts.isStringLiteralLike(e) || ts.isObjectLiteralExpression(e)) return true;
   if (ts.isPrefixUnaryExpression(e)) return isFixedSize(checker, e.operand, depth + 1);
   if (ts.isArrayLiteralExpression(e)) {

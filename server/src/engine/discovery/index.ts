@@ -5,6 +5,7 @@
  */
 import { ts } from 'ts-morph';
 import { calleeName, walk } from '../ast';
+import { discoverCustom } from './custom';
 import { discoverLambda } from './lambda';
 import { discoverListeners } from './listeners';
 import { discoverNest } from './nestjs';
@@ -19,7 +20,8 @@ import { scanWorkers } from './workers';
 export type { DiscoveredHandler, Mount } from './types';
 export { constructorPrefix } from './routes';
 
-const DISCOVERERS: Discoverer[] = [discoverRoutes, discoverNest, discoverNext, discoverLambda, discoverServers, discoverQueues, discoverTimers, discoverListeners];
+// User-declared handler calls come first: they name exactly what the user means.
+const DISCOVERERS: Discoverer[] = [discoverCustom, discoverRoutes, discoverNest, discoverNext, discoverLambda, discoverServers, discoverQueues, discoverTimers, discoverListeners];
 
 /** What one file contributes to the handler map. */
 export interface FileDiscovery {
@@ -50,12 +52,12 @@ function readsArgvAtTopLevel(sf: ts.SourceFile): boolean {
 
 /**
  * Discovers the handlers a file registers. Never throws on odd syntax: unknown shapes are skipped. Router
- * mounts found on the way are appended to `mounts`.
+ * mounts found on the way are appended to `mounts`; `handlerCalls` are the user's extra handler patterns.
  */
-export function discoverFile(sf: ts.SourceFile, checker: ts.TypeChecker, mounts: Mount[] = []): FileDiscovery {
+export function discoverFile(sf: ts.SourceFile, checker: ts.TypeChecker, mounts: Mount[] = [], handlerCalls: readonly string[] = []): FileDiscovery {
   const handlers: DiscoveredHandler[] = [];
   let isEntry = false;
-  const ctx = { checker, sf, mounts };
+  const ctx = { checker, sf, mounts, handlerCalls };
   walk(sf, (node) => {
     if (ts.isCallExpression(node)) {
       const name = calleeName(node);

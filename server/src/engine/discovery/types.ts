@@ -30,6 +30,8 @@ export interface DiscoveryContext {
   sf: ts.SourceFile;
   /** Router mounts seen so far (filled by the routes module). */
   mounts: Mount[];
+  /** User patterns of calls that register handlers (`handlerCalls` setting). */
+  handlerCalls: readonly string[];
 }
 
 /** A discovery module: looks at one node and returns the handlers it registers (usually none). */

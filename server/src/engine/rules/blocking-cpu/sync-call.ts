@@ -5,6 +5,8 @@
  * library functions whose name ends in `Sync` (`bcrypt.compareSync`, `fs-extra`'s `readJsonSync`), in code a
  * handler reaches. Calls are identified by their declaration, so aliases and destructured renames count.
  *
+ * Functions named in the `cpuHeavy` setting are reported the same way.
+ *
  * Why it is bad: a synchronous call holds the event loop until it returns; every other request, timer and
  * socket on the process waits. Node's guide "Don't Block the Event Loop"
  * (https://nodejs.org/en/learn/asynchronous-work/dont-block-the-event-loop) names exactly these APIs
@@ -12,8 +14,9 @@
  */
 import { ts } from 'ts-morph';
 import { locationOf } from '../../ast';
+import { callMatches } from '../../analysis/patterns';
 import type { RuleMeta } from '../registry';
-import type { Rule } from '../rule';
+import type { Detection, Rule } from '../rule';
 
 const SYNC_MODULES = new Set(['fs', 'crypto', 'zlib', 'child_process']);
 
@@ -30,10 +33,25 @@ export const rule: Rule = {
   messages: {
     nodeSync: '`{name}` ({module}) blocks the event loop in {handler}: every other request waits until it returns. Use the async `{asyncName}` or move the work to a worker pool.',
     librarySync: '`{name}` from `{module}` runs synchronously on the event loop in {handler}: every other request waits until it returns. Use its async variant or a worker pool.',
+    configured: '`{name}` is CPU-heavy (`{pattern}` in the looplens.cpuHeavy setting) and runs on the event loop in {handler}: every other request waits until it returns. Move it to a worker pool.',
   },
-  detect(node, env) {
+  detect(node, env): Detection | undefined {
     if (!ts.isCallExpression(node)) return undefined;
     const callee = env.callee(node);
+    const pattern = env.settings.cpuHeavy.find((p) => callMatches(node, p, callee));
+    if (pattern) {
+      const name = callee?.name || node.expression.getText(env.sf);
+      return {
+        ruleId: meta.id,
+        family: 'blocking-cpu',
+        node,
+        location: locationOf(node.expression, env.sf),
+        messageId: 'configured',
+        data: { name, pattern },
+        fix: { kind: 'none' },
+        reason: `${name} (cpuHeavy setting)`,
+      };
+    }
     if (!callee || callee.body || !callee.name.endsWith('Sync')) return undefined;
     const inNode = callee.nodeModule && SYNC_MODULES.has(callee.nodeModule);
     if (!inNode && !callee.packageName) return undefined;
