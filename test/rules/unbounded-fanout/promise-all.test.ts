@@ -3,6 +3,13 @@ import { ruleTester } from '../ruleTester';
 
 const L = (n: number) => APP_LINES + n;
 
+/** A stand-in p-map package (the real one's declaration shape), so the case resolves `pMap` to package p-map. */
+const P_MAP = {
+  'node_modules/p-map/package.json': '{"name":"p-map","version":"7.0.0","types":"index.d.ts"}',
+  'node_modules/p-map/index.d.ts':
+    'export default function pMap<T, R>(input: Iterable<T>, mapper: (x: T) => Promise<R>, options?: { concurrency?: number }): Promise<R[]>;\n',
+};
+
 ruleTester('unbounded-fanout/promise-all', {
   valid: [
     {
@@ -46,8 +53,26 @@ app.listen(1);`,
       code: `${APP}app.get('/ids', async (_req, res) => res.json(await Promise.all((await db.rows()).map((r) => r.id))));
 app.listen(1);`,
     },
+    {
+      name: 'p-map with a concurrency option',
+      code: `${APP}import pMap from 'p-map';
+app.post('/save', async (_req, res) => res.json(await pMap(await db.rows(), (r) => db.save(r), { concurrency: 4 })));
+app.listen(1);`,
+      files: P_MAP,
+    },
   ],
   invalid: [
+    {
+      name: 'p-map without a concurrency option runs unbounded',
+      code: `${APP}import pMap from 'p-map';
+app.post('/save', async (_req, res) => {
+  const rows = await db.rows();
+  res.json(await pMap(rows, (r) => db.save(r)));
+});
+app.listen(1);`,
+      files: P_MAP,
+      errors: [{ line: L(4), column: 18, message: 'p-map runs with unbounded concurrency unless given `concurrency`' }],
+    },
     {
       name: 'Promise.all over rows mapped to saves',
       code: `${APP}app.post('/import', async (_req, res) => {

@@ -215,7 +215,9 @@ export function analyzeProgram(input: ProgramInput): ProgramResult {
         }
         for (const io of s.io) {
           const loc = locationOf(io.node);
-          bh.waits.push({ reason: io.reason, location: loc });
+          // Holding a body in memory is not waiting: only I/O and thread-pool waits make a handler one that a
+          // CPU-bound neighbour starves.
+          if (io.bound !== 'memory') bh.waits.push({ reason: io.reason, location: loc });
           handler.bounds.push({ bound: io.bound, chain: [...r.chain, { ...loc, label: io.reason }], reason: io.reason });
         }
       }

@@ -21,9 +21,9 @@ export interface CallEdge {
   inLoop: boolean;
 }
 
-/** A wait on something outside the event loop's own CPU time. */
+/** A wait on something outside the event loop's own CPU time, or a whole body held in memory. */
 export interface IoEvidence {
-  bound: 'io' | 'threadpool';
+  bound: 'io' | 'threadpool' | 'memory';
   node: ts.Node;
   reason: string;
 }
@@ -39,10 +39,27 @@ export interface FnSummary {
 const THREADPOOL_CRYPTO = new Set(['pbkdf2', 'scrypt', 'randomBytes', 'randomFill', 'generateKeyPair', 'hkdf', 'generatePrime', 'checkPrime']);
 const STREAM_MODULES = new Set(['net', 'stream', 'http', 'https', 'http2', 'tls', 'dgram']);
 
-/** Classifies a call to an API without a body in the project as a wait on I/O or the thread pool. */
+/** Reading a whole request or response body into memory (fetch's Body mixin, `Buffer.concat`, raw-body readers). */
+const BODY_BUFFERING = new Set(['text', 'json', 'arrayBuffer', 'blob', 'formData']);
+const RAW_BODY_PACKAGES = new Set(['raw-body', 'get-stream', 'stream-to-array', 'concat-stream', 'co-body']);
+
+function memoryOf(call: ts.CallExpression | ts.NewExpression, callee: CalleeInfo | undefined, name: string): IoEvidence | undefined {
+  if (!ts.isCallExpression(call)) return undefined;
+  const recv = ts.isPropertyAccessExpression(call.expression) ? call.expression.expression.getText() : '';
+  if (name === 'concat' && recv === 'Buffer') return { bound: 'memory', node: call, reason: 'Buffer.concat holds the whole body' };
+  if (BODY_BUFFERING.has(name) && call.arguments.length === 0 && callee && !callee.body && /(?:^|\/)(?:undici-types|typescript)$|lib\.dom/.test(callee.packageName ?? 'typescript')) {
+    return { bound: 'memory', node: call, reason: `${recv || 'body'}.${name}() reads the whole body` };
+  }
+  if (callee?.packageName && RAW_BODY_PACKAGES.has(callee.packageName)) return { bound: 'memory', node: call, reason: `${name} (${callee.packageName}) reads the whole body` };
+  return undefined;
+}
+
+/** Classifies a call to an API without a body in the project as a wait on I/O or the thread pool, or as buffering. */
 function ioOf(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression, callee: CalleeInfo | undefined): IoEvidence | undefined {
   if (callee?.body) return undefined;
   const name = callee?.name ?? calleeName(call) ?? '';
+  const memory = memoryOf(call, callee, name);
+  if (memory) return memory;
   if (name.endsWith('Sync')) return undefined;
   const m = callee?.nodeModule;
   if (m === 'fs' || m === 'zlib' || (m === 'dns' && name === 'lookup') || (m === 'crypto' && THREADPOOL_CRYPTO.has(name))) {
