@@ -52,6 +52,19 @@ app.get('/grid', (_req, res) => {
 app.listen(1);`,
     },
     {
+      name: 'an async function started per row is a fan-out, not inner CPU work',
+      code: `${APP}async function reindex(r: Row, all: Row[]): Promise<void> {
+  await db.save(r);
+  for (const o of all) if (o.tags.includes(r.id)) await db.save(o);
+}
+app.post('/reindex', async (_req, res) => {
+  const rows = await db.rows();
+  for (const r of rows) void reindex(r, rows);
+  res.send('ok');
+});
+app.listen(1);`,
+    },
+    {
       name: 'rows × their columns is linear in the rows',
       code: `${APP}app.get('/csv', async (req, res) => {
   const rows = await db.rows();

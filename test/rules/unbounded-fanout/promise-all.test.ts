@@ -54,6 +54,14 @@ app.listen(1);`,
 app.listen(1);`,
     },
     {
+      name: 'mapping promises that were started elsewhere launches nothing',
+      code: `${APP}app.post('/wait', async (_req, res) => {
+  const pending: Promise<Row>[] = await Promise.resolve([]);
+  res.json(await Promise.all(pending.map(async (p) => (await p).id)));
+});
+app.listen(1);`,
+    },
+    {
       name: 'p-map with a concurrency option',
       code: `${APP}import pMap from 'p-map';
 app.post('/save', async (_req, res) => res.json(await pMap(await db.rows(), (r) => db.save(r), { concurrency: 4 })));

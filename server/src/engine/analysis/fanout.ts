@@ -20,6 +20,19 @@ export function mapsToPromises(checker: ts.TypeChecker, mapCall: ts.CallExpressi
   }
 }
 
+/**
+ * True when an array already holds promises (`pending.map(async (p) => …)`): mapping it wraps operations that
+ * were started elsewhere, it launches none.
+ */
+export function holdsPromises(checker: ts.TypeChecker, receiver: ts.Expression): boolean {
+  try {
+    const el = elementType(checker, checker.getNonNullableType(checker.getTypeAtLocation(receiver)));
+    return !!el && isThenable(checker, el);
+  } catch {
+    return false;
+  }
+}
+
 /** True when a function value (inline or reference) returns a promise. */
 export function callbackReturnsPromise(checker: ts.TypeChecker, cb: ts.Expression): boolean {
   try {

@@ -44,6 +44,8 @@ function innerWork(loop: LoopNode, env: DetectEnv): string | undefined {
   const outerRows = holdsRows(env.checker, loopCollection(loop));
   const counts = (inner: ts.Expression | undefined) => !outerRows || holdsRows(env.checker, inner);
   const calleeCounts = (fn: FunctionNode) => {
+    // An async callee started in a loop is a fan-out, not inner CPU work: its loops mostly run after its awaits.
+    if (isAsyncFunction(fn)) return false;
     const w = env.linearWork(fn);
     return w === 'row' || (w === 'field' && !outerRows);
   };

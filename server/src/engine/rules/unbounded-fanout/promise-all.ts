@@ -15,7 +15,7 @@
  */
 import { ts } from 'ts-morph';
 import { calleeName, locationOf, receiverOf, rangeOf, shortText, skipOuter } from '../../ast';
-import { consumingCombinator, dataSizedCollection, mapsToPromises } from '../../analysis/fanout';
+import { consumingCombinator, dataSizedCollection, holdsPromises, mapsToPromises } from '../../analysis/fanout';
 import { callbackIsLimited, isAwaitedWave } from '../../analysis/limiters';
 import type { RuleMeta } from '../registry';
 import type { DetectEnv, Detection, Rule } from '../rule';
@@ -84,7 +84,7 @@ export const rule: Rule = {
     const cb = node.arguments[0];
     if (!receiver || !cb) return undefined;
     const size = dataSizedCollection(env.checker, receiver);
-    if (!size || !mapsToPromises(env.checker, node)) return undefined;
+    if (!size || !mapsToPromises(env.checker, node) || holdsPromises(env.checker, receiver)) return undefined;
     if (callbackIsLimited((c) => env.callee(c), cb, env.settings.limiters) || isAwaitedWave(env.checker, receiver, node)) return undefined;
     const combinator = consumingCombinator(node);
     const reportAt = combinator ? combinator.expression : node.expression;
