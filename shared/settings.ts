@@ -1,6 +1,7 @@
 /**
- * The `looplens.*` settings as the client contributes them and the server reads them
- * (`workspace/configuration`, section `looplens`, per workspace folder).
+ * The LoopLens settings: the `looplens.*` settings as the client contributes them and the server reads them
+ * (`workspace/configuration`, section `looplens`, per workspace folder), and the same shape in the CLI's
+ * config file (`.looplensrc.json`, `.looplensrc`, `looplens.config.json`, or `looplens` in package.json).
  */
 export interface LoopLensSettings {
   /** Default concurrency limit for the fan-out quick fix. */
@@ -13,4 +14,12 @@ export interface LoopLensSettings {
   include: string[];
   /** Globs of files never analysed. */
   exclude: string[];
+  /** Calls that register handlers of frameworks LoopLens does not know: `registerJob`, `bot.command`, `*.subscribe`. */
+  handlers: string[];
+  /** Functions to treat as CPU-heavy: `renderPdf`, `sharp.resize`, `xlsx#read`. */
+  cpuHeavy: string[];
+  /** Functions that bound concurrency like p-limit. */
+  limiters: string[];
+  /** Collections known to be small, as patterns over their source text: `*.columns`, `config.*`, `ROLES`. */
+  smallCollections: string[];
 }

@@ -10,7 +10,7 @@ import type { LoopLensSettings } from '../../shared/settings';
 /** The configuration section the server asks for. */
 export const SETTINGS_SECTION = 'looplens';
 
-/** Maps the editor's settings shape onto the engine's. */
+/** Maps the settings shape of the editor and the CLI's config file onto the engine's. */
 export function toEngineSettings(s: LoopLensSettings): EngineSettings {
   return resolveSettings({
     concurrencyIo: s.concurrency.io,
@@ -18,6 +18,10 @@ export function toEngineSettings(s: LoopLensSettings): EngineSettings {
     severities: s.severity,
     include: s.include,
     exclude: s.exclude,
+    handlerCalls: s.handlers,
+    cpuHeavy: s.cpuHeavy,
+    limiters: s.limiters,
+    smallCollections: s.smallCollections,
   });
 }
 

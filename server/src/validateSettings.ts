@@ -1,45 +1,114 @@
 import type { LoopLensSettings } from '../../shared/settings';
 import { DEFAULT_SETTINGS } from './engine/settings';
+import { RULES } from './engine/rules/all';
 
 /** The severities a `looplens.severity` entry may take. */
-const SEVERITIES = new Set(['error', 'warning', 'info', 'off']);
+const SEVERITIES = ['error', 'warning', 'info', 'off'] as const;
+
+/** The lists of non-empty strings, by key, with their defaults. */
+const STRING_LISTS = {
+  include: DEFAULT_SETTINGS.include,
+  exclude: DEFAULT_SETTINGS.exclude,
+  handlers: DEFAULT_SETTINGS.handlerCalls,
+  cpuHeavy: DEFAULT_SETTINGS.cpuHeavy,
+  limiters: DEFAULT_SETTINGS.limiters,
+  smallCollections: DEFAULT_SETTINGS.smallCollections,
+} as const satisfies Partial<Record<keyof LoopLensSettings, readonly string[]>>;
+
+/** Top-level keys of the settings object; `$schema` is allowed so config files can name their schema. */
+const KEYS = new Set<string>(['$schema', 'concurrency', 'yieldEvery', 'severity', ...Object.keys(STRING_LISTS)]);
+
+/** Well-formed settings, and what was wrong with the input (empty when nothing was). */
+export interface ValidatedSettings {
+  settings: LoopLensSettings;
+  /** One line per problem, naming the key: `severity["blocking-cpu"] must be one of … (got "fatal")`. */
+  problems: string[];
+}
 
 /**
- * Turns whatever VS Code returned for the `looplens` section into a well-formed {@link LoopLensSettings}.
- * VS Code does not enforce the settings schema at runtime (a hand-edited settings.json can hold `0`, a string
- * or a typo'd severity), so this keeps numbers positive integers, drops unknown severities and non-string
- * globs, and fills what is missing from the engine's defaults (the same values package.json contributes).
+ * Turns a raw `looplens` settings object (what VS Code returned for the section, or a parsed CLI config file)
+ * into well-formed {@link LoopLensSettings}, and lists what was wrong with it. VS Code does not enforce the
+ * settings schema at runtime (a hand-edited settings.json can hold `0`, a string or a typo'd severity), so this
+ * keeps numbers positive integers, drops unknown severities and anything but non-empty strings from the lists,
+ * and fills what is missing from the engine's defaults (the same values package.json contributes). The editor
+ * uses the settings and ignores the problems; the CLI refuses a config file that has any.
  * Pure: no `vscode` import, so it is unit-tested directly.
  */
-export function toServerSettings(raw: unknown): LoopLensSettings {
+export function validateSettings(raw: unknown): ValidatedSettings {
+  const problems: string[] = [];
+  if (raw !== undefined && raw !== null && !isRecord(raw)) problems.push(`settings must be an object (got ${shown(raw)})`);
   const obj = isRecord(raw) ? raw : {};
-  const concurrency = isRecord(obj.concurrency) ? obj.concurrency : {};
-  return {
-    concurrency: { io: positiveInt(concurrency.io, DEFAULT_SETTINGS.concurrencyIo) },
-    yieldEvery: positiveInt(obj.yieldEvery, DEFAULT_SETTINGS.yieldEvery),
-    severity: severities(obj.severity),
-    include: globs(obj.include) ?? [...DEFAULT_SETTINGS.include],
-    exclude: globs(obj.exclude) ?? [...DEFAULT_SETTINGS.exclude],
-  };
+  for (const key of Object.keys(obj)) if (!KEYS.has(key)) problems.push(`unknown key "${key}"`);
+
+  let concurrency: Record<string, unknown> = {};
+  if (isRecord(obj.concurrency)) {
+    concurrency = obj.concurrency;
+    for (const key of Object.keys(concurrency)) if (key !== 'io') problems.push(`unknown key "concurrency.${key}"`);
+  } else if (obj.concurrency !== undefined) {
+    problems.push(`concurrency must be an object like { "io": 8 } (got ${shown(obj.concurrency)})`);
+  }
+
+  const io = positiveInt('concurrency.io', concurrency.io, DEFAULT_SETTINGS.concurrencyIo, problems);
+  const yieldEvery = positiveInt('yieldEvery', obj.yieldEvery, DEFAULT_SETTINGS.yieldEvery, problems);
+  const severity = severities(obj.severity, problems);
+  const lists = Object.fromEntries(
+    Object.entries(STRING_LISTS).map(([key, fallback]) => [key, strings(key, obj[key], problems) ?? [...fallback]]),
+  ) as Record<keyof typeof STRING_LISTS, string[]>;
+  return { settings: { concurrency: { io }, yieldEvery, severity, ...lists }, problems };
+}
+
+/** {@link validateSettings} without the problems: what the editor uses. */
+export function toServerSettings(raw: unknown): LoopLensSettings {
+  return validateSettings(raw).settings;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function positiveInt(v: unknown, fallback: number): number {
-  return typeof v === 'number' && Number.isFinite(v) && v >= 1 ? Math.floor(v) : fallback;
+/** A value as it appears in a problem line, cut short. */
+function shown(v: unknown): string {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
 }
 
-function severities(v: unknown): LoopLensSettings['severity'] {
+function positiveInt(key: string, v: unknown, fallback: number, problems: string[]): number {
+  if (v === undefined) return fallback;
+  const ok = typeof v === 'number' && Number.isFinite(v) && v >= 1;
+  if (!ok || !Number.isInteger(v)) problems.push(`${key} must be a positive integer (got ${shown(v)})`);
+  return ok ? Math.floor(v) : fallback;
+}
+
+/** Rule ids and families a severity key may name. */
+let severityKeys: Set<string> | undefined;
+
+function severities(v: unknown, problems: string[]): LoopLensSettings['severity'] {
   const out: LoopLensSettings['severity'] = {};
-  if (!isRecord(v)) return out;
+  if (v === undefined) return out;
+  if (!isRecord(v)) {
+    problems.push(`severity must be an object of rule id or family → severity (got ${shown(v)})`);
+    return out;
+  }
+  severityKeys ??= new Set(RULES.flatMap((r) => [r.id, r.family]));
   for (const [key, value] of Object.entries(v)) {
-    if (typeof value === 'string' && SEVERITIES.has(value)) out[key] = value as LoopLensSettings['severity'][string];
+    if (!severityKeys.has(key)) problems.push(`severity: unknown rule or family "${key}"`);
+    if (typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value)) out[key] = value as (typeof SEVERITIES)[number];
+    else problems.push(`severity["${key}"] must be one of ${SEVERITIES.join(', ')} (got ${shown(value)})`);
   }
   return out;
 }
 
-function globs(v: unknown): string[] | undefined {
-  return Array.isArray(v) ? v.filter((g): g is string => typeof g === 'string' && g.length > 0) : undefined;
+/** A list of non-empty strings (others dropped, each a problem), or undefined when `v` is not an array. */
+function strings(key: string, v: unknown, problems: string[]): string[] | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v)) {
+    problems.push(`${key} must be an array of strings (got ${shown(v)})`);
+    return undefined;
+  }
+  const out: string[] = [];
+  v.forEach((item: unknown, i) => {
+    if (typeof item === 'string' && item.length > 0) out.push(item);
+    else problems.push(`${key}[${i}] must be a non-empty string (got ${shown(item)})`);
+  });
+  return out;
 }

@@ -9,20 +9,25 @@ test('audit with defaults', () => {
 });
 
 test('audit with every option, long and short forms', () => {
-  assert.deepEqual(parseCliArgs(['audit', 'src', 'lib/a.ts', '--format', 'sarif', '--fix', '--tsconfig', 'tsconfig.app.json', '--concurrency', '4']), {
-    command: 'audit',
-    paths: ['src', 'lib/a.ts'],
-    format: 'sarif',
-    fix: true,
-    tsconfig: 'tsconfig.app.json',
-    concurrency: 4,
-  });
-  assert.deepEqual(parseCliArgs(['audit', '-f', 'json', '-p', 'x.json', '--format=markdown']), {
+  assert.deepEqual(
+    parseCliArgs(['audit', 'src', 'lib/a.ts', '--format', 'sarif', '--fix', '--tsconfig', 'tsconfig.app.json', '--concurrency', '4', '--config', 'ci/looplens.json']),
+    {
+      command: 'audit',
+      paths: ['src', 'lib/a.ts'],
+      format: 'sarif',
+      fix: true,
+      tsconfig: 'tsconfig.app.json',
+      concurrency: 4,
+      config: 'ci/looplens.json',
+    },
+  );
+  assert.deepEqual(parseCliArgs(['audit', '-f', 'json', '-p', 'x.json', '--format=markdown', '-c', '.looplensrc']), {
     command: 'audit',
     paths: [],
     format: 'markdown',
     fix: false,
     tsconfig: 'x.json',
+    config: '.looplensrc',
   });
 });
 
@@ -37,6 +42,7 @@ for (const [argv, message] of [
   [['lint'], /unknown command "lint"/],
   [['audit', '--bogus'], /^unknown option '--bogus' \(see looplens --help\)$/],
   [['audit', '--format'], /argument missing/],
+  [['audit', '--config'], /argument missing/],
   [['audit', '--format', 'xml'], /--format must be one of text, json, sarif, markdown/],
   [['audit', '--concurrency', '0'], /positive integer/],
   [['audit', '--concurrency', '2.5'], /positive integer/],

@@ -1,10 +1,12 @@
 // The manifest's contributions agree with the code: settings with shared/settings.ts and the engine
-// defaults, severity keys with the rule registry, commands with what the client registers.
+// defaults, severity keys with the rule registry, commands with what the client registers, the config file's
+// schema with the CLI's search places.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { CONFIG_FILES } from '../../server/src/cli/config';
 import { toServerSettings } from '../../server/src/validateSettings';
 import { RULES } from '../../server/src/engine/rules/all';
 import { DEFAULT_SETTINGS } from '../../server/src/engine/settings';
@@ -34,6 +36,27 @@ describe('package.json contributes', () => {
     assert.deepEqual(properties['looplens.exclude']!.default, DEFAULT_SETTINGS.exclude);
     assert.equal(properties['looplens.concurrency.io']!.minimum, 1);
     assert.equal(properties['looplens.yieldEvery']!.minimum, 1);
+  });
+
+  it('the four pattern lists are resource-scoped arrays of non-empty strings, defaulting to the engine defaults', () => {
+    const engineKey = { handlers: 'handlerCalls', cpuHeavy: 'cpuHeavy', limiters: 'limiters', smallCollections: 'smallCollections' } as const;
+    for (const [key, engine] of Object.entries(engineKey)) {
+      const setting = properties[`looplens.${key}`]!;
+      assert.equal(setting.type, 'array', key);
+      assert.deepEqual(setting.items, { type: 'string', minLength: 1 }, key);
+      assert.equal(setting.scope, 'resource', key);
+      assert.deepEqual(setting.default, DEFAULT_SETTINGS[engine], key);
+      assert.match(String(setting.markdownDescription), /Example: `\[.+\]`/, `${key} shows an example`);
+    }
+  });
+
+  it('contributes the config file schema for .looplensrc.json, .looplensrc and looplens.config.json', () => {
+    const [validation, ...others] = pkg.contributes.jsonValidation as { fileMatch: string[]; url: string }[];
+    assert.deepEqual(others, []);
+    assert.deepEqual(validation!.fileMatch, CONFIG_FILES.filter((f) => f !== 'package.json'));
+    assert.ok(existsSync(join(ROOT, validation!.url)), `${validation!.url} exists`);
+    assert.deepEqual(pkg.contributes.languages, [{ id: 'json', filenames: ['.looplensrc'] }], '.looplensrc is opened as JSON');
+    assert.match(readFileSync(join(ROOT, '.vscodeignore'), 'utf8'), /^!schemas\/\*\*$/m, 'the schema ships in the .vsix');
   });
 
   it('looplens.severity knows every rule id and family, each with the four severities', () => {

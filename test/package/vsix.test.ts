@@ -12,14 +12,16 @@ import { zipEntries, zipRead, type ZipEntry } from './zip';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The extension's bundles; the CLI bundle is for the npm package and must not ship in the .vsix. */
 const BUNDLES = ['dist/client.js', 'dist/server.js'];
-/** What the .vsix may hold (paths inside its `extension/` folder); `syntaxes/` may hold anything. */
-const SHIPPED = [...BUNDLES, 'package.json', 'readme.md', 'changelog.md', 'LICENSE.txt', 'images/icon.png'];
+/** The config file's JSON schema, contributed through `jsonValidation`. */
+const SCHEMA = 'schemas/looplensrc.schema.json';
+/** What the .vsix may hold (paths inside its `extension/` folder); `syntaxes/` and `schemas/` may hold anything. */
+const SHIPPED = [...BUNDLES, 'package.json', 'readme.md', 'changelog.md', 'LICENSE.txt', 'images/icon.png', SCHEMA];
 const VSIX_METADATA = ['extension.vsixmanifest', '[Content_Types].xml'];
 /** Fails the test even if someone widens the allow-list by mistake. */
 const NEVER = [/(^|\/)dist\/cli\.js$/, /\.map$/, /\.tsx?$/, /(^|\/)node_modules\//, /(^|\/)(test|src|server|client|shared|examples|bench|scripts)\//];
 
 /** Inputs of the package: a .vsix older than any of them is rebuilt. */
-const INPUTS = [...BUNDLES, 'package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'images/icon.png', '.vscodeignore'];
+const INPUTS = [...BUNDLES, 'package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'images/icon.png', '.vscodeignore', SCHEMA];
 
 /** Returns the path of a .vsix that reflects the current tree, packaging one into a temp folder if needed. */
 function freshVsix(): string {
@@ -81,7 +83,7 @@ describe('packaging', { timeout: 300_000 }, () => {
     for (const { name } of entries) {
       if (VSIX_METADATA.includes(name)) continue;
       const path = name.replace(/^extension\//, '');
-      const allowed = name.startsWith('extension/') && (SHIPPED.includes(path) || path.startsWith('syntaxes/'));
+      const allowed = name.startsWith('extension/') && (SHIPPED.includes(path) || path.startsWith('syntaxes/') || path.startsWith('schemas/'));
       if (!allowed || NEVER.some((re) => re.test(path))) unexpected.push(name);
     }
     assert.deepEqual(unexpected, [], `not on the allow-list: ${unexpected.join(', ')}`);

@@ -10,8 +10,10 @@ export interface AuditArgs {
   format: ReportFormat;
   fix: boolean;
   tsconfig?: string;
-  /** Concurrency limit suggested by fan-out fixes (`looplens.concurrency.io`). */
+  /** Concurrency limit suggested by fan-out fixes (`looplens.concurrency.io`); overrides the config file. */
   concurrency?: number;
+  /** Config file to use instead of searching for one (see ./config.ts). */
+  config?: string;
 }
 
 export type CliArgs = { command: 'help' } | { command: 'version' } | AuditArgs;
@@ -21,6 +23,7 @@ const OPTIONS = {
   fix: { type: 'boolean' },
   tsconfig: { type: 'string', short: 'p' },
   concurrency: { type: 'string' },
+  config: { type: 'string', short: 'c' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -52,6 +55,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   }
   const args: AuditArgs = { command, paths, format: format as ReportFormat, fix: values.fix ?? false };
   if (values.tsconfig !== undefined) args.tsconfig = values.tsconfig;
+  if (values.config !== undefined) args.config = values.config;
   if (values.concurrency !== undefined) {
     const n = Number(values.concurrency);
     if (!/^\d+$/.test(values.concurrency) || !Number.isSafeInteger(n) || n < 1) {
@@ -76,7 +80,10 @@ Options:
   -f, --format <fmt>     text (default), json, sarif or markdown
       --fix              apply each finding's preferred fix in place, then report what is left
   -p, --tsconfig <file>  analyse all paths as one project with this tsconfig
-      --concurrency <n>  concurrency limit the fan-out fixes suggest (default 8)
+  -c, --config <file>    settings file to use (default: the first .looplensrc.json, .looplensrc,
+                         looplens.config.json or package.json "looplens" key found from the
+                         audited folder upward)
+      --concurrency <n>  concurrency limit the fan-out fixes suggest (default 8; overrides the config)
   -h, --help             show this help
   -v, --version          show the version
 

@@ -1,8 +1,9 @@
-import type { EngineSettings } from '../engine/settings';
+import { toEngineSettings } from '../settings';
 import { renderReport } from '../report';
 import { plural } from '../report/text';
 import { HELP, parseCliArgs, type AuditArgs } from './args';
 import { analyzeGroups, mergeResults, type GroupAnalysis } from './audit';
+import { loadConfig } from './config';
 import { defaultEngine, type EngineHooks } from './engine';
 import { UsageError, oneLine } from './errors';
 import { applyFixes } from './fix';
@@ -55,7 +56,10 @@ async function audit(args: AuditArgs, io: CliIo): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
   const engine = io.engine ?? defaultEngine;
   const { base, groups } = groupByProject(await expandPaths(args.paths, cwd), cwd, args.tsconfig);
-  const settings: Partial<EngineSettings> = args.concurrency !== undefined ? { concurrencyIo: args.concurrency } : {};
+  // Defaults < config file < flags.
+  const config = loadConfig({ searchFrom: base, cwd, ...(args.config !== undefined ? { configFile: args.config } : {}) });
+  const settings = toEngineSettings(config.settings);
+  if (args.concurrency !== undefined) settings.concurrencyIo = args.concurrency;
 
   let analyses = await analyzeGroups(groups, settings, engine);
   let fixNote: string | undefined;
