@@ -39,6 +39,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+        hoverProvider: true,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'looplens', version: pkg.version },
@@ -63,6 +64,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
   connection.onDidChangeConfiguration(() => session.configurationChanged());
   connection.onDidChangeWatchedFiles((e) => session.watchedFilesChanged(e.changes.map((c) => c.uri)));
   connection.onCodeAction((params) => session.codeActions(params));
+  connection.onHover((params) => session.hover(params));
   connection.onRequest(AuditWorkspaceRequest, (params: AuditWorkspaceParams | undefined, token) => session.audit(params, token));
   connection.onShutdown(() => session.dispose());
 

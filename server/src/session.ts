@@ -3,13 +3,14 @@
  * cancellable analyses → published diagnostics; per-document findings for fix-all; code actions; audit.
  * Every engine call is guarded: a failure is logged on the connection and answered with empty results.
  */
-import type { CancellationToken, CodeAction, CodeActionParams, Connection, TextDocuments } from 'vscode-languageserver';
+import { MarkupKind, type CancellationToken, type CodeAction, type CodeActionParams, type Connection, type Hover, type TextDocumentPositionParams, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AuditWorkspaceParams, AuditWorkspaceResult } from '../../shared/protocol';
 import { runAudit } from './audit';
 import { FIX_ALL_KIND, fixAllAction, isRequested, quickFixes, type ActionDocument } from './codeActions';
 import { Debouncer } from './debounce';
 import { toDiagnostic } from './diagnostics';
+import { handlerAt, handlerHover } from './hover';
 import { CancelledError, type AnalysisResult, type Finding } from './engine/types';
 import { groupByFile } from './report/order';
 import { SettingsCache } from './settings';
@@ -42,6 +43,11 @@ export class Session {
   private readonly states = new Map<string, { version: number; findings: Finding[] }>();
   /** URIs of files not open in the editor that the audit published diagnostics for. */
   private auditUris = new Set<string>();
+  /**
+   * The last analysis of each root (by entry key) with the versions of its open documents when it ran, for
+   * the hover. Evicted when the root's last open document closes.
+   */
+  private readonly results = new Map<string, { result: AnalysisResult; versions: Map<string, number> }>();
 
   constructor(
     private readonly connection: Connection,
@@ -72,6 +78,7 @@ export class Session {
     void this.connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] });
     const entry = this.workspaces.entryFor(file);
     if (this.openIn(entry).length > 0) this.debouncer.schedule(entry.key);
+    else this.results.delete(entry.key);
     this.workspaces.pruneLoose(this.openIn().map((o) => o.file));
   }
 
@@ -124,6 +131,31 @@ export class Session {
     } catch (err) {
       this.logError('code actions', err);
       return [];
+    }
+  }
+
+  /**
+   * The hover on a handler's registration or the first line of its body, from the last analysis of the
+   * document's root: never analyses. Null when there is no analysis yet, the document changed since (its
+   * ranges would be stale), or no handler is there. Never throws.
+   */
+  hover(params: TextDocumentPositionParams): Hover | null {
+    try {
+      const doc = this.documents.get(params.textDocument.uri);
+      const file = doc && this.analysable(doc);
+      if (!doc || !file) return null;
+      const entry = this.workspaces.entryFor(file);
+      const last = this.results.get(entry.key);
+      if (!last || last.versions.get(doc.uri) !== doc.version) return null;
+      const target = handlerAt(last.result.handlers, file, params.position);
+      if (!target) return null;
+      return {
+        contents: { kind: MarkupKind.Markdown, value: handlerHover(target.handler, entry.root) },
+        ...(target.range ? { range: target.range } : {}),
+      };
+    } catch (err) {
+      this.logError('hover', err);
+      return null;
     }
   }
 
@@ -181,8 +213,11 @@ export class Session {
   private async analyzeEntry(entry: WorkspaceEntry, paths: string[] | undefined, token: CancellationToken): Promise<AnalysisResult | undefined> {
     const settings = await this.settings.get(entry.scopeUri);
     if (token.isCancellationRequested) return undefined;
+    const versions = new Map(this.openIn(entry).map((o) => [o.doc.uri, o.version]));
     try {
-      return await this.workspaces.engine(entry, settings).analyze({ paths, token });
+      const result = await this.workspaces.engine(entry, settings).analyze({ paths, token });
+      this.results.set(entry.key, { result, versions });
+      return result;
     } catch (err) {
       if (!(err instanceof CancelledError)) this.logError(`analysis of ${entry.root}`, err);
       return undefined;

@@ -1,7 +1,7 @@
 /**
  * The REAL built server (`dist/server.js --stdio`) as a child process, driven over JSON-RPC like an editor
- * would: initialize with a temp copy of test/lsp/fixtures/fanout-service → didOpen → diagnostics → quick
- * fix → versioned edit → didChange (the old diagnostic is now stale) → audit with progress → shutdown/exit.
+ * would: initialize with a temp copy of test/lsp/fixtures/fanout-service → didOpen → diagnostics → hover on
+ * the handler → quick fix → versioned edit → didChange (the old diagnostic is now stale) → audit with progress → shutdown/exit.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -14,12 +14,15 @@ import {
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
   ExitNotification,
+  HoverRequest,
   InitializedNotification,
   InitializeRequest,
   ShutdownRequest,
   type CodeAction,
   type Diagnostic,
+  type Hover,
   type InitializeResult,
+  type MarkupContent,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol';
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
@@ -93,6 +96,7 @@ describe('dist/server.js over stdio', () => {
   test('initialize answers the capabilities', () => {
     assert.equal(init.serverInfo?.name, 'looplens');
     assert.deepEqual(init.capabilities.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.looplens'], resolveProvider: false });
+    assert.equal(init.capabilities.hoverProvider, true);
   });
 
   test('didOpen publishes diagnostics for version 1', async () => {
@@ -109,6 +113,20 @@ describe('dist/server.js over stdio', () => {
     assert.match(d.codeDescription?.href ?? '', /docs\/rules\/unbounded-fanout\/promise-all\.md$/);
     assert.equal((d.data as { version: number }).version, 1);
     assert.match(typeof d.message === 'string' ? d.message : d.message.value, /POST \/avatars\/refresh/);
+  });
+
+  test('hovering the route registration shows the handler, its bound class, evidence and domain', async () => {
+    const registration = rangeOf(text, "app.post('/avatars/refresh'");
+    const hover = (await client.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri },
+      position: { line: registration.start.line, character: registration.start.character + 2 },
+    })) as Hover | null;
+    assert.ok(hover, `no hover; server log: ${client.logs.join('\n')}`);
+    const md = (hover.contents as MarkupContent).value;
+    assert.match(md, /^\*\*POST \/avatars\/refresh\*\* · Express route$/m, md);
+    assert.match(md, /^Bound: \*\*`io`\*\*/m, md);
+    assert.match(md, /^- `io` .*\[src\/app\.ts:8\]\(file:\/\/.*#L8\)$/m, md);
+    assert.match(md, /^Event-loop domain: `app\.ts`$/m, md);
   });
 
   test('the quick fix wraps the callback with p-limit; the fixed text has no finding', async () => {
