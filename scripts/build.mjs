@@ -1,5 +1,10 @@
 // Bundles the three entry points. Type checking is a separate step (`npm run typecheck`).
+import { chmodSync, cpSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
+
+const require = createRequire(import.meta.url);
 
 // ESM-only dependencies (tinyglobby → fdir) read `import.meta.url`, which is empty in a CJS bundle; point
 // it at the bundle file instead.
@@ -26,3 +31,16 @@ await Promise.all([
     banner: { js: `#!/usr/bin/env node\n${importMetaShim}` },
   }),
 ]);
+
+// The CLI is the package's bin: keep it executable however dist/ was recreated.
+chmodSync('dist/cli.js', 0o755);
+
+// Node's typings ship beside the bundles, so the engine can trace calls to node:fs/crypto/… in projects that do
+// not install @types/node themselves (plain JavaScript services). Laid out as a node_modules tree so that
+// @types/node's own `undici-types` import resolves.
+for (const pkg of ['@types/node', 'undici-types']) {
+  const from = dirname(require.resolve(`${pkg}/package.json`));
+  const to = join('dist', 'types', 'node_modules', pkg);
+  rmSync(to, { recursive: true, force: true });
+  cpSync(from, to, { recursive: true, filter: (src) => !src.includes('/node_modules/', from.length) });
+}

@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CancelledError, Workspace } from '../../server/src/engine';
@@ -48,6 +49,23 @@ setInterval(async () => { await loadAll(process.argv.slice(2)); }, 1000);
 `,
     });
     assert.deepEqual(ids(dir), ['unbounded-fanout/promise-all jobs.mjs:4']);
+  });
+});
+
+describe('Node typings', () => {
+  it('a JavaScript service outside any project with @types/node still has its node: calls traced', () => {
+    // TypeScript 6 includes no @types by default and this folder has no node_modules: the engine's own copy is used.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'looplens-notypes-'));
+    made.push(dir);
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), '{ "compilerOptions": { "strict": true } }');
+    fs.writeFileSync(
+      path.join(dir, 'server.js'),
+      `const http = require('http');
+const { execSync } = require('child_process');
+http.createServer((req, res) => res.end(execSync('uptime'))).listen(8080);
+`,
+    );
+    assert.deepEqual(ids(dir), ['blocking-cpu/sync-call server.js:3']);
   });
 });
 

@@ -40,6 +40,38 @@ export function findTsconfig(dir: string): string | undefined {
   }
 }
 
+/**
+ * Where bundled Node typings live when the engine runs from a bundle without node_modules (the .vsix ships
+ * `dist/types/node_modules/@types/node` and `undici-types`, copied there by scripts/build.mjs); in the repo,
+ * the dev dependency's own folder.
+ */
+function bundledTypeRoot(): string | undefined {
+  const shipped = nodePath.join(__dirname, 'types', 'node_modules', '@types');
+  if (fs.existsSync(nodePath.join(shipped, 'node', 'index.d.ts'))) return shipped;
+  try {
+    return nodePath.dirname(nodePath.dirname(require.resolve('@types/node/package.json')));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Makes Node's own typings part of the program. TypeScript 6 no longer includes every `@types` package by
+ * default (`types` defaults to `[]`), and without `@types/node` no call can be traced to `node:fs` or
+ * `node:crypto`. When the project names no `types`, `node` is added; when the project cannot resolve
+ * `@types/node` itself (a plain JavaScript service), the engine's bundled copy is used.
+ */
+function ensureNodeTypes(project: Project, root: string): void {
+  const options = project.compilerOptions.get();
+  if (options.types && !options.types.includes('node')) return; // the project chose its ambient types
+  const types = [...new Set([...(options.types ?? []), 'node'])];
+  const containing = nodePath.join(root, 'tsconfig.json');
+  const resolved = ts.resolveTypeReferenceDirective('node', containing, { ...options, types }, ts.sys).resolvedTypeReferenceDirective;
+  const fallback = resolved ? undefined : bundledTypeRoot();
+  const typeRoots = fallback ? [...(options.typeRoots ?? [nodePath.join(root, 'node_modules', '@types')]), fallback] : options.typeRoots;
+  project.compilerOptions.set({ types, ...(typeRoots ? { typeRoots } : {}) });
+}
+
 export interface LoadedProject {
   project: Project;
   tsconfig?: string;
@@ -86,6 +118,7 @@ export function loadProject(root: string, exclude: readonly string[], tsconfig?:
   if (!project) project = new Project({ compilerOptions: DEFAULT_OPTIONS });
   // JavaScript is analysed too, whatever the tsconfig says; nothing is emitted.
   project.compilerOptions.set({ allowJs: true, noEmit: true });
+  ensureNodeTypes(project, root);
 
   const files = globSync(SOURCE_GLOB, { cwd: root, absolute: true, ignore: [...ALWAYS_EXCLUDED, ...exclude], followSymbolicLinks: false, dot: false });
   for (const file of files.sort()) {
