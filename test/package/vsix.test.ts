@@ -19,11 +19,16 @@ const SHIPPED = [...BUNDLES, 'package.json', 'readme.md', 'changelog.md', 'LICEN
 const VSIX_METADATA = ['extension.vsixmanifest', '[Content_Types].xml'];
 /** Fails the test even if someone widens the allow-list by mistake. */
 const NEVER = [/(^|\/)dist\/cli\.js$/, /\.map$/, /\.tsx?$/, /(^|\/)node_modules\//, /(^|\/)(test|src|server|client|shared|examples|bench|scripts)\//];
+/** Node's typings ship on purpose (the engine resolves node: calls with them in projects without @types/node). */
+const TYPINGS = /^dist\/types\/node_modules\/(@types\/node|undici-types)\/[^]*\.(d\.ts|json)$|^dist\/types\/node_modules\/(@types\/node|undici-types)\/(LICENSE|README\.md)$/;
 
 /** Inputs of the package: a .vsix older than any of them is rebuilt. */
-const INPUTS = [...BUNDLES, 'package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'images/icon.png', '.vscodeignore', SCHEMA];
+const INPUTS = [...BUNDLES, 'dist/types/node_modules/@types/node/package.json', 'package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'images/icon.png', '.vscodeignore', SCHEMA];
 
 /** Returns the path of a .vsix that reflects the current tree, packaging one into a temp folder if needed. */
+/** The temp folder freshVsix packaged into, if it did: the only thing the suite may delete afterwards. */
+let packagedInto: string | undefined;
+
 function freshVsix(): string {
   if (BUNDLES.some((b) => !existsSync(join(ROOT, b)))) {
     execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
@@ -32,7 +37,8 @@ function freshVsix(): string {
   const newestInput = Math.max(...INPUTS.map((f) => statSync(join(ROOT, f)).mtimeMs));
   if (existsSync(existing) && statSync(existing).mtimeMs >= newestInput) return existing;
   // A private output path: other test files may read dist/looplens.vsix while this one runs.
-  const out = join(mkdtempSync(join(tmpdir(), 'looplens-vsix-')), 'looplens.vsix');
+  packagedInto = mkdtempSync(join(tmpdir(), 'looplens-vsix-'));
+  const out = join(packagedInto, 'looplens.vsix');
   const vsce = join(ROOT, 'node_modules/@vscode/vsce/vsce');
   execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', out], { cwd: ROOT, stdio: 'pipe' });
   return out;
@@ -75,7 +81,8 @@ describe('packaging', { timeout: 300_000 }, () => {
   });
 
   after(() => {
-    if (vsix.startsWith(tmpdir())) rmSync(dirname(vsix), { recursive: true, force: true });
+    // Never dirname(vsix): when the repo itself lives under the temp folder (as in CI), that is dist/.
+    if (packagedInto) rmSync(packagedInto, { recursive: true, force: true });
   });
 
   it('ships only the allow-listed files', (t) => {
@@ -83,6 +90,7 @@ describe('packaging', { timeout: 300_000 }, () => {
     for (const { name } of entries) {
       if (VSIX_METADATA.includes(name)) continue;
       const path = name.replace(/^extension\//, '');
+      if (name.startsWith('extension/') && TYPINGS.test(path)) continue;
       const allowed = name.startsWith('extension/') && (SHIPPED.includes(path) || path.startsWith('syntaxes/') || path.startsWith('schemas/'));
       if (!allowed || NEVER.some((re) => re.test(path))) unexpected.push(name);
     }
