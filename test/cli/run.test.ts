@@ -49,6 +49,28 @@ test('exit 2 with a one-line reason: missing path, bad flag, missing tsconfig, g
   }
 });
 
+test('exit 2 for a named tsconfig that does not parse, and for a folder with nothing to analyse', async () => {
+  const dir = project();
+  const { engine } = fakeEngine();
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  writeFileSync(join(dir, 'tsconfig.broken.json'), '{ "compilerOptions": { "strict": tru');
+  mkdirSync(join(dir, 'docs'));
+  writeFileSync(join(dir, 'docs/README.md'), '# not code\n');
+  const broken = await runCli(['audit', '--tsconfig', 'tsconfig.broken.json'], { cwd: dir, engine });
+  assert.equal(broken.code, 2);
+  assert.match(broken.stderr, /^looplens: tsconfig tsconfig\.broken\.json does not parse: .+\n$/);
+  const empty = await runCli(['audit', 'docs'], { cwd: dir, engine });
+  assert.deepEqual(empty, { code: 2, stdout: '', stderr: 'looplens: no TypeScript or JavaScript files to analyse in docs\n' });
+});
+
+test('--tsconfig accepts a folder holding tsconfig.json, like tsc -p', async () => {
+  const dir = project();
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "strict": true } }');
+  const r = await runCli(['audit', '--tsconfig', '.'], { cwd: dir, engine: fakeEngine().engine });
+  assert.notEqual(r.code, 2, r.stderr);
+});
+
 test('an unreadable file is a usage error', { skip: process.getuid?.() === 0 && 'root reads every file' }, async () => {
   const dir = project();
   const { chmodSync } = await import('node:fs');

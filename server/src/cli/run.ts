@@ -68,6 +68,8 @@ async function audit(args: AuditArgs, io: CliIo): Promise<number> {
     analyses = await analyzeGroups(groups, settings, engine);
   }
   const result = mergeResults(analyses.map((a) => a.result));
+  // A CI job pointed at the wrong folder must not pass silently.
+  if (result.files.length === 0 && result.skipped.length === 0) throw new UsageError(`no TypeScript or JavaScript files to analyse in ${args.paths.join(' ') || '.'}`);
   const report = renderReport(args.format, result, base, { toolVersion: VERSION, lineText: lineReader() });
   if (fixNote !== undefined) (args.format === 'text' ? io.stdout : io.stderr).write(`${fixNote}\n`);
   io.stdout.write(report);

@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, parse, resolve } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
+import { ts } from 'ts-morph';
 import { toSlash } from '../report/paths';
 import { UsageError } from './errors';
 
@@ -82,16 +83,22 @@ export async function expandPaths(args: readonly string[], cwd: string): Promise
 }
 
 /**
- * Groups absolute paths into projects. With `tsconfig` (resolved from `cwd`; must be an existing file, else
+ * Groups absolute paths into projects. With `tsconfig` (resolved from `cwd`, a file or a folder holding one; it
+ * must exist and parse, else
  * {@link UsageError}) every path goes into one group rooted at its folder; otherwise each path goes to the
  * nearest project root above it. Paths inside another path of the same group are dropped.
  */
 export function groupByProject(paths: readonly string[], cwd: string, tsconfig?: string): Targets {
   const base = commonFolder(paths);
   if (tsconfig !== undefined) {
-    const file = resolve(cwd, tsconfig);
+    let file = resolve(cwd, tsconfig);
+    // Like `tsc -p`, a folder means its tsconfig.json.
+    if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) file = join(file, 'tsconfig.json');
     if (!statSync(file, { throwIfNoEntry: false })?.isFile()) throw new UsageError(`no such tsconfig file: ${tsconfig}`);
     const real = checkedPath(file, tsconfig);
+    // A tsconfig the user names must parse; only one found by search falls back to defaults.
+    const parsed = ts.readConfigFile(real, ts.sys.readFile);
+    if (parsed.error) throw new UsageError(`tsconfig ${tsconfig} does not parse: ${ts.flattenDiagnosticMessageText(parsed.error.messageText, ' ')}`);
     return { base, groups: [{ root: dirname(real), tsconfig: real, paths: outermost(paths) }] };
   }
   const byRoot = new Map<string, string[]>();
