@@ -82,11 +82,6 @@ export function registrationLocation(node: ts.Node, sf: ts.SourceFile = node.get
   return { file: normalizePath(sf.fileName), range: rangeOf(sf, start, end) };
 }
 
-/** One-based line of a node's first token, for messages (`server.ts:12`). */
-export function lineOf(node: ts.Node, sf: ts.SourceFile = node.getSourceFile()): number {
-  return sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
-}
-
 /** The name of the method or function a call invokes: `b` for `a.b(…)`, `f` for `f(…)`. */
 export function calleeName(call: ts.CallExpression | ts.NewExpression): string | undefined {
   const e = call.expression;
@@ -101,17 +96,6 @@ export function receiverOf(call: ts.CallExpression): ts.Expression | undefined {
   const e = call.expression;
   if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) return e.expression;
   return undefined;
-}
-
-/** The statement (or class member) that contains a node; used to report "the first line of the statement". */
-export function enclosingStatement(node: ts.Node): ts.Node {
-  let n: ts.Node = node;
-  while (n.parent && !ts.isSourceFile(n.parent) && !ts.isBlock(n.parent) && !ts.isCaseClause(n.parent)) {
-    if (ts.isStatement(n) && !ts.isBlock(n)) return n;
-    if (isFunctionWithBody(n.parent) && n === (n.parent as FunctionNode).body) return n; // arrow expression body
-    n = n.parent;
-  }
-  return n;
 }
 
 /** The innermost function containing a node, or undefined at module top level. */
