@@ -8,7 +8,7 @@ import { calleeName, isFunctionWithBody, type FunctionNode } from '../ast';
 import { resolveCallee, resolveFunctionValue, returnsPromise, type CalleeInfo } from '../resolve';
 import type { EngineSettings } from '../settings';
 import type { DetectEnv, Detection, LinearWork, Rule } from '../rules/rule';
-import { isBlockingDataLoop } from '../rules/blocking-cpu/data-loop';
+import { insideBlockingLoop, isBlockingDataLoop } from '../rules/blocking-cpu/data-loop';
 import { holdsRows, isArrayMethodLoop, isDataScan, loopCollection } from './loops';
 import { isInlineCallback, walkOwnWork } from './walk';
 
@@ -121,15 +121,6 @@ export class Summaries {
     return level;
   };
 
-  /** True when `node` sits inside a blocking data loop of `fn` (the loop may be an array method's callback). */
-  private insideLoop(node: ts.Node, fn: FunctionNode): boolean {
-    for (let p = node.parent; p && p !== fn; p = p.parent) {
-      if (isFunctionWithBody(p) && !this.isInline(p)) return false;
-      if (isBlockingDataLoop(p, { checker: this.checker })) return true;
-    }
-    return false;
-  }
-
   get(fn: FunctionNode): FnSummary {
     let s = this.cache.get(fn);
     if (!s) {
@@ -163,14 +154,14 @@ export class Summaries {
       }
       if (ts.isCallExpression(n) || ts.isNewExpression(n)) {
         const callee = this.callee(n);
-        if (callee?.body && callee.body !== fn) summary.calls.push({ site: n, callee: callee.body, name: callee.name || calleeName(n) || 'function', inLoop: this.insideLoop(n, fn) });
+        if (callee?.body && callee.body !== fn) summary.calls.push({ site: n, callee: callee.body, name: callee.name || calleeName(n) || 'function', inLoop: insideBlockingLoop(n, fn, env) });
         const io = ioOf(this.checker, n, callee);
         if (io) summary.io.push(io);
         // Functions passed by reference run as part of this work: xs.map(score), p.then(handle).
         for (const a of n.arguments ?? []) {
           if (ts.isIdentifier(a) || ts.isPropertyAccessExpression(a)) {
             const f = resolveFunctionValue(this.checker, a);
-            if (f && f !== fn && !this.isHandlerFn(f)) summary.calls.push({ site: a, callee: f, name: a.getText(sf), inLoop: this.insideLoop(a, fn) || isArrayMethodLoop(this.checker, n) });
+            if (f && f !== fn && !this.isHandlerFn(f)) summary.calls.push({ site: a, callee: f, name: a.getText(sf), inLoop: insideBlockingLoop(a, fn, env) || isArrayMethodLoop(this.checker, n) });
           }
         }
       } else if (ts.isAwaitExpression(n) && !ts.isCallExpression(n.expression)) {

@@ -88,9 +88,12 @@ function loopSubject(loop: LoopNode): string {
   return 'a data-dependent condition';
 }
 
-/** True when an enclosing loop in the same function already blocks (and so is the one to report). */
-function hasBlockingAncestor(loop: ts.Node, env: DetectEnv): boolean {
-  for (let p = loop.parent; p && p !== env.fn; p = p.parent) {
+/**
+ * True when `node` sits inside a blocking data loop of `fn`'s own work (an inline callback's loop counts; a
+ * function that runs later does not). Used for "report the outermost loop" and for call sites inside loops.
+ */
+export function insideBlockingLoop(node: ts.Node, fn: ts.Node, env: Pick<DetectEnv, 'checker' | 'isInline'>): boolean {
+  for (let p = node.parent; p && p !== fn; p = p.parent) {
     if (isFunctionWithBody(p) && !env.isInline(p)) return false;
     if (isBlockingDataLoop(p, env)) return true;
   }
@@ -105,7 +108,7 @@ export const rule: Rule = {
   detect(node, env) {
     if (!isBlockingDataLoop(node, env)) return undefined;
     const inner = innerWork(node, env);
-    if (!inner || hasBlockingAncestor(node, env)) return undefined;
+    if (!inner || insideBlockingLoop(node, env.fn, env)) return undefined;
     const fn = enclosingFunction(node);
     const inAsync = !!fn && isAsyncFunction(fn) && ts.isIterationStatement(node, false);
     return {
