@@ -31,6 +31,7 @@ const BOUND: Record<BoundClass, string> = {
   io: 'waits on network, database or streams; cheap for the event loop',
   threadpool: "waits on libuv's thread pool (`UV_THREADPOOL_SIZE`, 4 threads by default), shared by the whole process",
   memory: 'holds a whole body, buffer or result set in memory',
+  mixed: 'computes on the event loop and also waits on I/O or the thread pool; while it computes, every other handler in the process waits',
   none: 'nothing measurable (a constant response or a registration)',
 };
 
@@ -58,9 +59,11 @@ export function handlerAt(handlers: readonly Handler[], file: string, position: 
  */
 export function handlerHover(handler: Handler, root: string): string {
   const out = [`**${escape(handler.label)}** · ${KIND[handler.kind] ?? handler.kind}`, ''];
-  const others = [...new Set(handler.bounds.map((b) => b.bound))].filter((b) => b !== handler.bound);
-  const also = others.length > 0 ? ` (also ${others.map((b) => `\`${b}\``).join(', ')})` : '';
-  out.push(`Bound: **\`${handler.bound}\`**${also}: ${BOUND[handler.bound]}.`, '');
+  const classes = [...new Set(handler.bounds.map((b) => b.bound))].sort((a, b) => rank(a, handler.bound) - rank(b, handler.bound));
+  const others = classes.filter((b) => b !== handler.bound);
+  const detail =
+    handler.bound === 'mixed' ? ` (${classes.map((b) => `\`${b}\``).join(' + ')})` : others.length > 0 ? ` (also ${others.map((b) => `\`${b}\``).join(', ')})` : '';
+  out.push(`Bound: **\`${handler.bound}\`**${detail}: ${BOUND[handler.bound]}.`, '');
 
   const evidence = uniqueEvidence(handler);
   if (evidence.length > 0) {
@@ -73,11 +76,16 @@ export function handlerHover(handler: Handler, root: string): string {
   return out.join('\n');
 }
 
-/** The evidence, the dominant class first, without repeats of the same reason at the same place. */
+/** Sort key: the handler's own class first (`cpu` first for a `mixed` one), the rest in their listed order. */
+function rank(b: BoundEvidence['bound'], bound: BoundClass): number {
+  return b === bound || (bound === 'mixed' && b === 'cpu') ? 0 : 1;
+}
+
+/** The evidence, the handler's class first, without repeats of the same reason at the same place. */
 function uniqueEvidence(handler: Handler): BoundEvidence[] {
   const seen = new Set<string>();
   const out: BoundEvidence[] = [];
-  for (const e of [...handler.bounds].sort((a, b) => Number(b.bound === handler.bound) - Number(a.bound === handler.bound))) {
+  for (const e of [...handler.bounds].sort((a, b) => rank(a.bound, handler.bound) - rank(b.bound, handler.bound))) {
     const last = e.chain.at(-1);
     const key = `${e.bound}\0${e.reason}\0${last ? `${last.file}:${last.range.start.line}` : ''}`;
     if (seen.has(key)) continue;

@@ -72,3 +72,10 @@ test('markdown: handler table with route, file:line, bound and findings; finding
   assert.ok(md.includes('POST /login is CPU-bound | and shares the process'), 'messages are kept as written outside tables');
   assert.match(md, /## Skipped files\n\n- `src\/generated\.ts`: generated file/);
 });
+
+test('markdown: a mixed handler names the classes it is made of', () => {
+  const result = sampleResult(ROOT);
+  const h = result.handlers[0]!;
+  result.handlers = [{ ...h, bound: 'mixed', bounds: [...h.bounds, { bound: 'threadpool', chain: [], reason: 'readFile (node:fs, libuv thread pool)' }] }];
+  assert.match(renderMarkdownReport(result, ROOT), /\| POST \/login \| express \| `src\/server\.ts:10` \| mixed \(cpu \+ threadpool\) \|/);
+});

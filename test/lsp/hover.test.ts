@@ -28,7 +28,7 @@ const REPORTS: Handler = {
     evidence('cpu', 'JSON.stringify of a result-sized value', at(SERVER, 12, 4)),
     evidence('cpu', 'nested loop over rows × columns', at(HELPER, 21, 2)), // reached a second way
   ],
-  bound: 'cpu',
+  bound: 'mixed',
   domain: `${ROOT}/src/main.ts`,
 };
 
@@ -50,7 +50,7 @@ describe('handlerHover', () => {
       [
         '**POST /reports** · Express route',
         '',
-        'Bound: **`cpu`** (also `io`): holds the event loop while it computes; every other handler in the process waits.',
+        'Bound: **`mixed`** (`cpu` + `io`): computes on the event loop and also waits on I/O or the thread pool; while it computes, every other handler in the process waits.',
         '',
         'Evidence:',
         '',
@@ -61,6 +61,12 @@ describe('handlerHover', () => {
         'Event-loop domain: `main.ts`',
       ].join('\n'),
     );
+  });
+
+  it('a `cpu` handler names its other classes after `also`', () => {
+    const md = handlerHover({ ...REPORTS, bounds: [evidence('memory', 'Buffer.concat holds the whole body', at(SERVER, 11, 2)), ...REPORTS.bounds.slice(1)], bound: 'cpu' }, ROOT);
+    assert.match(md, /^Bound: \*\*`cpu`\*\* \(also `memory`\): holds the event loop while it computes/m);
+    assert.match(md, /Evidence:\n\n- `cpu` nested loop/);
   });
 
   it('a handler without evidence is bound `none` and shows no evidence list', () => {

@@ -52,9 +52,12 @@ export type Severity = 'error' | 'warning' | 'info' | 'off';
  * - `threadpool`: waits on libuv's thread pool (async fs, crypto.pbkdf2/scrypt, zlib, dns.lookup), which has
  *   `UV_THREADPOOL_SIZE` threads (default 4; https://docs.libuv.org/en/v1.x/threadpool.html);
  * - `memory`: does little but hold a connection or a buffer;
+ * - `mixed`: both blocking work and waits — it has `cpu` evidence and `io` or `threadpool` evidence. It still
+ *   holds the event loop while it computes, so it starves other handlers exactly as a `cpu` one does
+ *   (`mixed-bound` reports it); `memory` beside `cpu` is not a wait and leaves the class `cpu`;
  * - `none`: nothing measurable (constant responses, registrations).
  */
-export type BoundClass = 'cpu' | 'io' | 'threadpool' | 'memory' | 'none';
+export type BoundClass = 'cpu' | 'io' | 'threadpool' | 'memory' | 'mixed' | 'none';
 
 /** Frameworks and event sources whose handlers the engine discovers. */
 export type HandlerKind =
@@ -87,9 +90,12 @@ export interface Handler {
   registration: Location;
   /** The function body that runs, when it could be resolved. */
   body?: Location;
-  /** Bound classes with the evidence for each; empty means `none`. */
+  /** Bound classes with the evidence for each (never `mixed`: each piece is one class); empty means `none`. */
   bounds: BoundEvidence[];
-  /** The dominant class: `cpu` if any CPU evidence, else `io`, `threadpool`, `memory`, `none`. */
+  /**
+   * The handler's class: `mixed` if there is CPU evidence and I/O or thread-pool evidence, else `cpu` if any
+   * CPU evidence, else `io`, `threadpool`, `memory`, `none` (the first present).
+   */
   bound: BoundClass;
   /** The event-loop domain (process) this handler runs in: the entry file's path, or its own file. */
   domain: string;
@@ -97,7 +103,7 @@ export interface Handler {
 
 /** Why a handler has a bound class. */
 export interface BoundEvidence {
-  bound: BoundClass;
+  bound: Exclude<BoundClass, 'mixed' | 'none'>;
   /** Where the evidence is, and how the handler reaches it. */
   chain: ChainHop[];
   /** Short reason: `pbkdf2Sync (node:crypto)`, `await fetch`, `nested loop over people × roles`. */

@@ -16,6 +16,13 @@ function cell(text: string): string {
   return inline(text).replace(/\|/g, '\\|');
 }
 
+/** The bound class, with the classes it is made of when it is `mixed`: `mixed (cpu + io)`. */
+function boundCell(h: Handler): string {
+  if (h.bound !== 'mixed') return h.bound;
+  const parts = (['cpu', 'io', 'threadpool', 'memory'] as const).filter((b) => h.bounds.some((e) => e.bound === b));
+  return `mixed (${parts.join(' + ')})`;
+}
+
 /**
  * Renders an analysis as a Markdown report: a summary, a table of handlers (route or event, kind,
  * `file:line` of the registration, bound class, rule ids of its findings), the findings grouped per file with
@@ -33,7 +40,7 @@ export function renderMarkdownReport(result: AnalysisResult, root: string): stri
     const handlers = [...result.handlers].sort((a, b) => compareLocations(a.registration, b.registration));
     for (const h of handlers) {
       const ids = byHandler(h);
-      out.push(`| ${cell(h.label)} | ${h.kind} | \`${cell(where(h.registration))}\` | ${h.bound} | ${ids.length ? ids.join(', ') : '—'} |`);
+      out.push(`| ${cell(h.label)} | ${h.kind} | \`${cell(where(h.registration))}\` | ${boundCell(h)} | ${ids.length ? ids.join(', ') : '—'} |`);
     }
     out.push('');
   }

@@ -3,6 +3,17 @@ import { ruleTester } from '../ruleTester';
 
 const L = (n: number) => APP_LINES + n;
 
+/** A CPU-bound route in its own file, and a main file that imports it beside an I/O-bound route (no listen). */
+const REPORTS = `import { gzipSync } from 'node:zlib';
+declare const router: { get(path: string, h: (req: unknown, res: { send(b: Buffer): void }) => void): void };
+router.get('/report.gz', (_req, res) => res.send(gzipSync('x'.repeat(1e6))));
+`;
+const IMPORTS_REPORTS = `${APP}import './reports';
+app.get('/rows', async (_req, res) => res.json(await db.rows()));`;
+/** A package whose manifest is `manifest`, with the two files above. */
+const pkg = (name: string, manifest: object) => ({ name, code: IMPORTS_REPORTS, files: { 'reports.ts': REPORTS, 'package.json': JSON.stringify(manifest) } });
+const STARVES_ROWS = { file: 'reports.ts', line: 3, column: 1, message: 'shares its event loop with 1 I/O-bound handler (`GET /rows`)' };
+
 ruleTester('mixed-bound/cpu-beside-io', {
   valid: [
     {
@@ -31,6 +42,7 @@ parentPort!.on('message', (s: string) => parentPort!.postMessage(scryptSync(s, '
 `,
       },
     },
+    pkg('without an entry point (no listen, no package.json entry) each file is its own process', { name: 'svc', main: 'dist/other.js', exports: { './reports': './dist/reports.js' } }),
   ],
   invalid: [
     {
@@ -47,12 +59,11 @@ app.listen(1);`,
 app.get('/rows', async (_req, res) => res.json(await db.rows()));
 app.listen(1);`,
       files: {
-        'reports.ts': `import { gzipSync } from 'node:zlib';
-declare const router: { get(path: string, h: (req: unknown, res: { send(b: Buffer): void }) => void): void };
-router.get('/report.gz', (_req, res) => res.send(gzipSync('x'.repeat(1e6))));
-`,
+        'reports.ts': REPORTS,
       },
-      errors: [{ file: 'reports.ts', line: 3, column: 1, message: 'shares its event loop with 1 I/O-bound handler (`GET /rows`)' }],
+      errors: [STARVES_ROWS],
     },
+    { ...pkg('package.json main (built path mapped back to the source) is the entry point', { name: 'svc', main: 'dist/server.js' }), errors: [STARVES_ROWS] },
+    { ...pkg('a package.json bin is an entry point', { name: 'svc', bin: { svc: './lib/server.js' } }), errors: [STARVES_ROWS] },
   ],
 });

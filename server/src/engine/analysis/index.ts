@@ -13,7 +13,7 @@ import { formatMessage } from '../rules/rule';
 import type { EngineSettings } from '../settings';
 import { isSuppressed } from '../suppress';
 import { throwIfCancelled, type BoundClass, type BoundEvidence, type CancellationToken, type ChainHop, type Finding, type Handler, type Severity } from '../types';
-import { computeDomains, importsOf } from './domains';
+import { computeDomains, importsOf, packageEntries } from './domains';
 import { setSmallCollections } from './size';
 import { Summaries } from './summary';
 
@@ -103,8 +103,11 @@ function severityOf(settings: EngineSettings, ruleId: string, family: string): S
   return settings.severities[ruleId] ?? settings.severities[family] ?? ruleById(ruleId)?.defaultSeverity ?? 'warning';
 }
 
-function dominant(bounds: BoundEvidence[]): BoundClass {
-  for (const b of ['cpu', 'io', 'threadpool', 'memory'] as const) if (bounds.some((e) => e.bound === b)) return b;
+/** A handler's class from its evidence; see {@link Handler.bound}. */
+export function boundClassOf(bounds: readonly BoundEvidence[]): BoundClass {
+  const has = (b: BoundEvidence['bound']) => bounds.some((e) => e.bound === b);
+  if (has('cpu')) return has('io') || has('threadpool') ? 'mixed' : 'cpu';
+  for (const b of ['io', 'threadpool', 'memory'] as const) if (has(b)) return b;
   return 'none';
 }
 
@@ -137,6 +140,7 @@ export function analyzeProgram(input: ProgramInput): ProgramResult {
   }
   const fileSet = new Set(input.files.map((f) => normalizePath(f.fileName)));
   for (const t of workerTargets) if (fileSet.has(t)) workerFiles.add(t);
+  for (const e of packageEntries([...fileSet], program.getCompilerOptions(), ts.sys)) entries.add(e);
 
   // 2. Event-loop domains from the import graph.
   throwIfCancelled(token);
@@ -222,7 +226,7 @@ export function analyzeProgram(input: ProgramInput): ProgramResult {
         }
       }
     }
-    handler.bound = dominant(handler.bounds);
+    handler.bound = boundClassOf(handler.bounds);
     handlers.push(handler);
     bound.push(bh);
   }
