@@ -39,8 +39,11 @@ export function throwIfCancelled(token: CancellationToken | undefined): void {
   if (token?.isCancellationRequested) throw new CancelledError();
 }
 
-/** The three rule families; a rule id is `family/kind`. */
-export type RuleFamily = 'blocking-cpu' | 'unbounded-fanout' | 'mixed-bound';
+/**
+ * The rule families; a rule id is `family/kind`. Three are event-loop mistakes; `looplens` holds the reports
+ * about LoopLens's own comments (`looplens/unused-suppression`).
+ */
+export type RuleFamily = 'blocking-cpu' | 'unbounded-fanout' | 'mixed-bound' | 'looplens';
 
 export type Severity = 'error' | 'warning' | 'info' | 'off';
 

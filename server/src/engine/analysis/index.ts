@@ -1,17 +1,19 @@
 /**
  * The analysis pipeline over one TypeScript program: discover handlers → follow calls from each handler
  * (across files, through the type checker) → rule detections in the functions reached → bound classes and
- * event-loop domains → mixed-bound → findings, filtered by severity, suppressions and the requested scope.
+ * event-loop domains → mixed-bound → findings, filtered by severity, suppressions and the requested scope;
+ * then the suppression comments that silenced nothing.
  */
 import * as nodePath from 'node:path';
 import { ts } from 'ts-morph';
 import { locationOf, normalizePath, registrationLocation, type FunctionNode } from '../ast';
 import { constructorPrefix, discoverFile, type DiscoveredHandler, type Mount } from '../discovery';
 import { RULE_IMPLS, ruleById } from '../rules/all';
+import { rule as UNUSED_SUPPRESSION } from '../rules/looplens/unused-suppression';
 import { checkMixedBound, type BoundHandler } from '../rules/mixed-bound/cpu-beside-io';
 import { formatMessage } from '../rules/rule';
 import type { EngineSettings } from '../settings';
-import { isSuppressed } from '../suppress';
+import { namesRule, Suppressions, type Directive } from '../suppress';
 import { throwIfCancelled, type BoundClass, type BoundEvidence, type CancellationToken, type ChainHop, type Finding, type Handler, type Severity } from '../types';
 import { computeDomains, importsOf, packageEntries } from './domains';
 import { setSmallCollections } from './size';
@@ -99,6 +101,18 @@ function withPrefix(label: string, prefix: string): string {
   return label === 'middleware' ? `USE ${prefix}` : label;
 }
 
+/** The `looplens/unused-suppression` finding for a directive that silenced nothing. */
+function unusedSuppression(d: Directive, file: string, severity: Exclude<Severity, 'off'>): Finding {
+  const { meta, messages } = UNUSED_SUPPRESSION;
+  const unknown = d.rules.filter((r) => !RULE_IMPLS.some((x) => namesRule([r], x.meta.id)));
+  const where = d.kind === 'disable-next-line' ? 'on the next line' : d.kind === 'disable-line' ? 'on this line' : 'before the matching looplens-enable';
+  const message =
+    unknown.length > 0
+      ? formatMessage(messages.unknown!, { directive: d.text, names: unknown.join(', ') })
+      : formatMessage(messages.unused!, { directive: d.text, rules: d.rules.length ? d.rules.join(' or ') : 'LoopLens', where });
+  return { ruleId: meta.id, family: meta.family, severity, message, location: { file, range: d.range }, chain: [], related: [], fix: { kind: 'none' } };
+}
+
 function severityOf(settings: EngineSettings, ruleId: string, family: string): Severity {
   return settings.severities[ruleId] ?? settings.severities[family] ?? ruleById(ruleId)?.defaultSeverity ?? 'warning';
 }
@@ -153,12 +167,7 @@ export function analyzeProgram(input: ProgramInput): ProgramResult {
   // 3. Follow each handler's calls and collect what it reaches.
   const handlerFns = new Set<ts.Node>(discovered.flatMap(({ d }) => (d.fn ? [d.fn] : [])));
   const summaries = new Summaries(checker, RULE_IMPLS, settings, (n) => handlerFns.has(n));
-  const linesOf = new Map<string, string[]>();
-  const lines = (sf: ts.SourceFile) => {
-    let l = linesOf.get(sf.fileName);
-    if (!l) linesOf.set(sf.fileName, (l = sf.text.split('\n')));
-    return l;
-  };
+  const suppressions = new Suppressions();
 
   const handlers: Handler[] = [];
   const bound: BoundHandler[] = [];
@@ -193,8 +202,7 @@ export function analyzeProgram(input: ProgramInput): ProgramResult {
         const s = summaries.get(r.fn);
         for (const det of s.detections) {
           if (det.family === 'blocking-cpu' && offLoop) continue;
-          const detSf = det.node.getSourceFile();
-          if (isSuppressed(lines(detSf), det.location.range.start.line, det.ruleId)) continue;
+          if (suppressions.suppresses(det.node.getSourceFile(), det.location.range.start, det.ruleId)) continue;
           const chain = [...r.chain, { ...det.location, label: det.reason }];
           if (det.family === 'blocking-cpu') {
             bh.cpu.push({ reason: `${det.reason} at ${nodePath.basename(det.location.file)}:${det.location.range.start.line + 1}`, location: det.location, chain });
@@ -233,11 +241,23 @@ export function analyzeProgram(input: ProgramInput): ProgramResult {
 
   // 4. Mixed bounds per domain.
   for (const f of checkMixedBound(bound)) {
+    // Asked before the severity, as for detections: a suppression is used when it silences a construct, even
+    // one whose rule these settings turn off (other settings, a CI job's, may turn it on).
+    const sf = program.getSourceFile(f.location.file);
+    if (sf && suppressions.suppresses(sf, f.location.range.start, f.ruleId)) continue;
     const severity = severityOf(settings, f.ruleId, f.family);
     if (severity === 'off' || !input.inScope(f.location.file)) continue;
-    const sf = program.getSourceFile(f.location.file);
-    if (sf && isSuppressed(lines(sf), f.location.range.start.line, f.ruleId)) continue;
     findings.push({ ...f, severity });
+  }
+
+  // 5. Suppression comments that silenced nothing.
+  const unusedSeverity = severityOf(settings, UNUSED_SUPPRESSION.meta.id, UNUSED_SUPPRESSION.meta.family);
+  if (unusedSeverity !== 'off') {
+    for (const sf of input.files) {
+      const file = normalizePath(sf.fileName);
+      if (!input.inScope(file)) continue;
+      for (const d of suppressions.unused(sf)) findings.push(unusedSuppression(d, file, unusedSeverity));
+    }
   }
 
   findings.sort(

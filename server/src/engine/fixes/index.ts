@@ -1,11 +1,16 @@
 import type { EngineSettings } from '../settings';
+import { meta as unusedSuppressionMeta } from '../rules/looplens/unused-suppression';
 import type { CodeFix, Finding } from '../types';
+
+const UNUSED_SUPPRESSION = unusedSuppressionMeta.id;
 import { disableNextLineFix } from './disable-next-line';
+import { removeSuppressionFix } from './remove-suppression';
 import { parseSource } from './source';
 import { wrapPLimitFix } from './wrap-p-limit';
 import { yieldInLoopFix } from './yield-in-loop';
 
 export { DISABLE_NEXT_LINE, DISABLE_DIRECTIVE, DISABLE_REASON_PLACEHOLDER } from './disable-next-line';
+export { REMOVE_SUPPRESSION } from './remove-suppression';
 export { WRAP_P_LIMIT } from './wrap-p-limit';
 export { YIELD_IN_LOOP } from './yield-in-loop';
 
@@ -13,12 +18,13 @@ export { YIELD_IN_LOOP } from './yield-in-loop';
  * The quick fixes for one finding, computed from `text`, the current text of the finding's file (whose
  * positions the finding's ranges refer to): the fix its `fix` data asks for (`looplens.wrap-p-limit` for
  * `limit-fanout`, `looplens.yield-in-loop` for `yield-in-loop`) when it applies, preferred and first, then
- * `looplens.disable-next-line`. Each fix's edits are in the finding's file and never overlap. Returns fewer
+ * `looplens.disable-next-line`; for `looplens/unused-suppression`, only `looplens.remove-suppression`. Each fix's edits are in the finding's file and never overlap. Returns fewer
  * fixes (possibly none) when the text no longer matches the finding's ranges. Pure; does not throw on any
  * text.
  */
 export function fixesFor(finding: Finding, text: string, settings: EngineSettings): CodeFix[] {
   const src = parseSource(finding.location.file, text);
+  if (finding.ruleId === UNUSED_SUPPRESSION) return [removeSuppressionFix(finding, src)].filter((f): f is CodeFix => f !== undefined);
   const fixes: (CodeFix | undefined)[] = [];
   if (finding.fix.kind === 'limit-fanout') fixes.push(wrapPLimitFix(finding, src));
   if (finding.fix.kind === 'yield-in-loop') fixes.push(yieldInLoopFix(finding, src, settings));

@@ -4,13 +4,14 @@ import { rule as dataLoop } from './blocking-cpu/data-loop';
 import { rule as largeJson } from './blocking-cpu/large-json';
 import { rule as redos } from './blocking-cpu/redos';
 import { rule as syncCall } from './blocking-cpu/sync-call';
+import { rule as unusedSuppression } from './looplens/unused-suppression';
 import { rule as cpuBesideIo } from './mixed-bound/cpu-beside-io';
 import { rule as foreachAsync } from './unbounded-fanout/foreach-async';
 import { rule as loopPush } from './unbounded-fanout/loop-push';
 import { rule as promiseAll } from './unbounded-fanout/promise-all';
 
 /** Every rule, sorted by id. */
-export const RULE_IMPLS: readonly Rule[] = [dataLoop, largeJson, redos, syncCall, cpuBesideIo, foreachAsync, loopPush, promiseAll].sort((a, b) =>
+export const RULE_IMPLS: readonly Rule[] = [dataLoop, largeJson, redos, syncCall, unusedSuppression, cpuBesideIo, foreachAsync, loopPush, promiseAll].sort((a, b) =>
   a.meta.id.localeCompare(b.meta.id),
 );
 

@@ -28,7 +28,7 @@ export type LinearWork = 'row' | 'field' | undefined;
 /** A construct a rule found in a function; it becomes a finding when a handler reaches the function. */
 export interface Detection {
   ruleId: string;
-  family: Exclude<RuleFamily, 'mixed-bound'>;
+  family: Exclude<RuleFamily, 'mixed-bound' | 'looplens'>;
   node: ts.Node;
   location: Location;
   /** Key into the rule's `messages`. */
