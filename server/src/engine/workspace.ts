@@ -3,7 +3,7 @@ import * as nodePath from 'node:path';
 import { minimatch } from 'minimatch';
 import type { Project } from 'ts-morph';
 import { normalizePath } from './ast';
-import { analyzeProgram } from './analysis';
+import { analyzeProgram, type ProgressCallback } from './analysis';
 import { loadProject } from './project';
 import { resolveSettings, type EngineSettings } from './settings';
 import { throwIfCancelled, type AnalysisResult, type CancellationToken, type SkippedFile } from './types';
@@ -22,6 +22,12 @@ export interface AnalyzeOptions {
   /** Files or folders (absolute) whose findings to report; default the whole root. */
   paths?: string[];
   token?: CancellationToken;
+  /**
+   * Progress in files: called with `(done, total)` once handlers are discovered, then each time a file's
+   * handlers have been followed, up to `(total, total)`. `total` counts the project's files under the root,
+   * not only the requested paths (the whole program is analysed either way).
+   */
+  onProgress?: ProgressCallback;
 }
 
 /**
@@ -108,7 +114,7 @@ export class Workspace {
     const files = program
       .getSourceFiles()
       .filter((sf) => !sf.isDeclarationFile && !sf.fileName.includes('/node_modules/') && this.isUnderRoot(normalizePath(sf.fileName)));
-    const { handlers, findings } = analyzeProgram({ program, files, inScope, settings: this.settings, token });
+    const { handlers, findings } = analyzeProgram({ program, files, inScope, settings: this.settings, token, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
     return {
       handlers,
       findings,

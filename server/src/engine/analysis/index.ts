@@ -32,7 +32,16 @@ export interface ProgramInput {
   inScope: (file: string) => boolean;
   settings: EngineSettings;
   token?: CancellationToken;
+  /** Progress in files (AnalyzeOptions.onProgress in ../workspace). */
+  onProgress?: ProgressCallback;
 }
+
+/**
+ * Called as files are analysed: `done` of `total` files (all of `ProgramInput.files`), `done` rising from a
+ * first call once handlers are discovered (files without handlers are done then) to `total`. A file is done
+ * when every handler registered in it has been followed.
+ */
+export type ProgressCallback = (done: number, total: number) => void;
 
 export interface ProgramResult {
   handlers: Handler[];
@@ -176,7 +185,10 @@ export function analyzeProgram(input: ProgramInput): ProgramResult {
   const idCount = new Map<string, number>();
 
   const prefixOf = routePrefixes(mounts);
-  for (const { d, sf } of discovered) {
+  const total = input.files.length;
+  let filesDone = total - new Set(discovered.map(({ sf }) => sf)).size;
+  input.onProgress?.(filesDone, total);
+  for (const [i, { d, sf }] of discovered.entries()) {
     throwIfCancelled(token);
     if (d.router) d.label = withPrefix(d.label, prefixOf(d.router));
     const registration = registrationLocation(d.registration, sf);
@@ -237,6 +249,8 @@ export function analyzeProgram(input: ProgramInput): ProgramResult {
     handler.bound = boundClassOf(handler.bounds);
     handlers.push(handler);
     bound.push(bh);
+    // Discovery lists a file's handlers together, so its last one finishes the file.
+    if (discovered[i + 1]?.sf !== sf) input.onProgress?.(++filesDone, total);
   }
 
   // 4. Mixed bounds per domain.
