@@ -1,4 +1,5 @@
 // The built bin (dist/cli.js) on small fixtures with the real engine: exact rule ids and lines.
+// SARIF URIs are relative to the repository root (these fixtures live in the LoopLens repository).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -34,13 +35,13 @@ test('usage errors from the bin: exit 2, one line on stderr, nothing on stdout',
 test('pbkdf2Sync in an http handler: blocking-cpu/sync-call at the call', () => {
   const r = spawnCli(['audit', join(FIXTURES, 'http-sync'), '--format', 'sarif']);
   assert.equal(r.code, 1, r.stderr);
-  assert.deepEqual(results(r.stdout), [['blocking-cpu/sync-call', 'server.ts', 5]]);
+  assert.deepEqual(results(r.stdout), [['blocking-cpu/sync-call', 'test/cli/fixtures/http-sync/server.ts', 5]]);
 });
 
 test('Promise.all over a loaded list: unbounded-fanout/promise-all at the statement', () => {
   const r = spawnCli(['audit', join(FIXTURES, 'http-fanout'), '--format', 'sarif']);
   assert.equal(r.code, 1, r.stderr);
-  assert.deepEqual(results(r.stdout), [['unbounded-fanout/promise-all', 'server.ts', 6]]);
+  assert.deepEqual(results(r.stdout), [['unbounded-fanout/promise-all', 'test/cli/fixtures/http-fanout/server.ts', 6]]);
 });
 
 test('text format names file:line:col, severity and rule id', () => {

@@ -96,9 +96,17 @@ export async function runCli(argv: string[], options: { cwd?: string; engine?: E
   return { code, stdout: c.out(), stderr: c.err() };
 }
 
+/** What the stand-in engine reports for each marker call. */
+const MARKERS = {
+  BAD: {},
+  ALL: { ruleId: 'unbounded-fanout/promise-all', family: 'unbounded-fanout', severity: 'error', message: 'Promise.all over items.' },
+  NOTE: { ruleId: 'blocking-cpu/large-json', family: 'blocking-cpu', severity: 'info', message: 'JSON.parse of a body.' },
+} as const satisfies Record<string, Partial<Finding>>;
+
 /**
  * A stand-in engine: every `BAD(` in a .ts file under the analysed paths is a `blocking-cpu/sync-call`
- * finding; fix-all renames them to `ok(`. Records the workspaces it opened.
+ * warning, `ALL(` an `unbounded-fanout/promise-all` error, `NOTE(` a `blocking-cpu/large-json` info;
+ * fix-all renames `BAD(` to `ok(`. Reports progress one file at a time. Records the workspaces it opened.
  */
 export function fakeEngine() {
   const opened: { root: string; tsconfig?: string; paths?: string[] }[] = [];
@@ -115,8 +123,11 @@ export function fakeEngine() {
           const findings = files.flatMap((file) =>
             readFileSync(file, 'utf8')
               .split('\n')
-              .flatMap((text, line) => [...text.matchAll(/BAD\(/g)].map((m) => finding({ location: loc(file, line, m.index!, m.index! + 3) }))),
+              .flatMap((text, line) =>
+                [...text.matchAll(/\b(BAD|ALL|NOTE)\(/g)].map((m) => finding({ ...MARKERS[m[1] as keyof typeof MARKERS], location: loc(file, line, m.index!, m.index! + m[1]!.length) })),
+              ),
           );
+          files.forEach((_, i) => analyzeOptions.onProgress?.(i + 1, files.length));
           return { handlers: [], findings, skipped: [], files };
         },
       };

@@ -1,6 +1,7 @@
 import type { EngineSettings } from '../engine/settings';
 import type { AnalysisResult, CancellationToken } from '../engine/types';
 import type { AuditWorkspace, EngineHooks } from './engine';
+import type { ProgressSink } from './progress';
 import type { ProjectGroup } from './targets';
 
 /** One project's open workspace and what it found. */
@@ -13,13 +14,14 @@ export interface GroupAnalysis {
 /**
  * Opens one Workspace per project group and analyses the group's paths, one group after the other (the
  * analysis is CPU-bound; parallel groups would only compete for the same cores and memory). Engine errors
- * propagate unchanged.
+ * propagate unchanged. `progress` hears each group's file counts, the groups one after the other.
  */
 export async function analyzeGroups(
   groups: readonly ProjectGroup[],
   settings: Partial<EngineSettings>,
   engine: EngineHooks,
   token?: CancellationToken,
+  progress?: ProgressSink,
 ): Promise<GroupAnalysis[]> {
   const out: GroupAnalysis[] = [];
   for (const group of groups) {
@@ -29,7 +31,9 @@ export async function analyzeGroups(
       ...(group.tsconfig ? { tsconfig: group.tsconfig } : {}),
     });
     const wholeRoot = group.paths.length === 1 && group.paths[0] === group.root;
-    const result = await workspace.analyze({ ...(wholeRoot ? {} : { paths: group.paths }), ...(token ? { token } : {}) });
+    const onProgress = progress && ((done: number, total: number) => progress.update(done, total));
+    const result = await workspace.analyze({ ...(wholeRoot ? {} : { paths: group.paths }), ...(token ? { token } : {}), ...(onProgress ? { onProgress } : {}) });
+    progress?.nextGroup();
     out.push({ group, workspace, result });
   }
   return out;

@@ -8,5 +8,6 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 });
 
 void (async () => {
-  process.exitCode = await run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
+  const tty = process.stderr.isTTY ? { tty: process.stderr } : {};
+  process.exitCode = await run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, ...tty });
 })();

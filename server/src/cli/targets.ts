@@ -114,3 +114,15 @@ export function groupByProject(paths: readonly string[], cwd: string, tsconfig?:
 function outermost(paths: readonly string[]): string[] {
   return paths.filter((p) => !paths.some((q) => q !== p && isWithin(q, p)));
 }
+
+/**
+ * The repository root of `dir` (absolute): the nearest folder at or above it holding `.git` (a folder, or the
+ * file of a git worktree), else `dir` itself. SARIF URIs and baseline paths are relative to it, as GitHub code
+ * scanning resolves them against the checkout.
+ */
+export function findRepoRoot(dir: string): string {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return d;
+    if (d === parse(d).root) return dir;
+  }
+}

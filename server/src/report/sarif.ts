@@ -19,6 +19,12 @@ export interface SarifOptions {
    * Default: none (fingerprints then hash the message instead of the line).
    */
   lineText?: (file: string, line: number) => string | undefined;
+  /**
+   * Fingerprints computed by the caller over a larger set of findings (the CLI's, before a baseline hides
+   * some), so that the occurrence counter of {@link fingerprints} matches the baseline's. Default: computed
+   * here from `lineText`.
+   */
+  fingerprintOf?: (f: Finding) => string | undefined;
 }
 
 /** SARIF level for a LoopLens severity: `info` is `note`. */
@@ -92,7 +98,8 @@ export function buildSarifLog(result: AnalysisResult, base: string, options: Sar
   };
   const findings = sortFindings(result.findings);
   const relFile = (f: Finding) => relativeInside(base, f.location.file) ?? f.location.file;
-  const prints = fingerprints(findings, relFile, options.lineText ?? (() => undefined));
+  const computed = fingerprints(findings, relFile, options.lineText ?? (() => undefined));
+  const prints = findings.map((f, i) => options.fingerprintOf?.(f) ?? computed[i]!);
   const results = findings.map((f, i): Sarif.Result => {
     const related = relatedLocations(base, f);
     const flows = codeFlows(base, f);
