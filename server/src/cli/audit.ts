@@ -31,6 +31,7 @@ export async function analyzeGroups(
       ...(group.tsconfig ? { tsconfig: group.tsconfig } : {}),
     });
     const wholeRoot = group.paths.length === 1 && group.paths[0] === group.root;
+    progress?.loading(group.root);
     const onProgress = progress && ((done: number, total: number) => progress.update(done, total));
     const result = await workspace.analyze({ ...(wholeRoot ? {} : { paths: group.paths }), ...(token ? { token } : {}), ...(onProgress ? { onProgress } : {}) });
     progress?.nextGroup();

@@ -82,7 +82,7 @@ async function audit(args: AuditArgs, io: CliIo): Promise<number> {
   // A machine-read report on stdout is usually piped to a file or a tool: no bar beside it.
   const drawProgress = io.tty !== undefined && (output !== undefined || (args.format !== 'json' && args.format !== 'sarif'));
   const analyse = async () => {
-    const progress = drawProgress ? progressBar(io.tty!) : undefined;
+    const progress = drawProgress ? progressBar(io.tty!, cwd) : undefined;
     try {
       return await analyzeGroups(groups, settings, engine, undefined, progress);
     } finally {
