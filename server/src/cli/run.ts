@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Finding } from '../engine/types';
+import type { AnalysisResult, Finding } from '../engine/types';
 import { toEngineSettings } from '../settings';
 import { renderReport } from '../report';
 import { fingerprints } from '../report/fingerprint';
@@ -109,23 +109,10 @@ async function audit(args: AuditArgs, io: CliIo): Promise<number> {
   const fingerprintOf = (f: Finding) => prints.get(f)!;
 
   const notes: string[] = [];
-  let shown = result;
-  let baselineWritten = false;
-  if (baseline !== undefined) {
-    if (args.updateBaseline || !existsSync(baseline)) {
-      writeBaseline(baseline, args.baseline!, result.findings, fingerprintOf, repoRoot);
-      notes.push(`Wrote ${plural(result.findings.length, 'finding')} to the baseline ${args.baseline}.`);
-      baselineWritten = true;
-    } else {
-      const split = splitByBaseline(result.findings, fingerprintOf, readBaseline(baseline, args.baseline!));
-      shown = { ...result, findings: split.fresh };
-      const gone = split.gone > 0 ? `; ${plural(split.gone, 'baseline entry', 'baseline entries')} no longer found (--update-baseline drops them)` : '';
-      notes.push(`${plural(split.known, 'finding')} in the baseline ${args.baseline} not shown${gone}.`);
-    }
-  }
+  const { shown, written } = baseline !== undefined ? applyBaseline(baseline, args, result, fingerprintOf, repoRoot, notes) : { shown: result, written: false };
 
   const report = renderReport(args.format, shown, args.format === 'sarif' ? repoRoot : base, { toolVersion: VERSION, lineText, fingerprintOf });
-  const code = baselineWritten ? EXIT.clean : exitCode(shown.findings, args.maxWarnings);
+  const code = written ? EXIT.clean : exitCode(shown.findings, args.maxWarnings);
   if (code === EXIT.clean && args.maxWarnings !== undefined && shown.findings.length > 0) notes.push(`Within --max-warnings ${args.maxWarnings}.`);
   if (code === EXIT.findings && args.maxWarnings !== undefined && !shown.findings.some((f) => f.severity === 'error')) {
     notes.push(`Too many warnings (maximum: ${args.maxWarnings}).`);
@@ -141,6 +128,30 @@ async function audit(args: AuditArgs, io: CliIo): Promise<number> {
   }
   for (const note of notes) human.write(`${note}\n`);
   return code;
+}
+
+/**
+ * `--baseline`: writes the file when it is missing or `--update-baseline` is given (`written`, all findings
+ * shown), else hides the findings it lists. Pushes the line saying what was done onto `notes`.
+ */
+function applyBaseline(
+  file: string,
+  args: AuditArgs,
+  result: AnalysisResult,
+  fingerprintOf: (f: Finding) => string,
+  repoRoot: string,
+  notes: string[],
+): { shown: AnalysisResult; written: boolean } {
+  const shownName = args.baseline!;
+  if (args.updateBaseline || !existsSync(file)) {
+    writeBaseline(file, shownName, result.findings, fingerprintOf, repoRoot);
+    notes.push(`Wrote ${plural(result.findings.length, 'finding')} to the baseline ${shownName}.`);
+    return { shown: result, written: true };
+  }
+  const split = splitByBaseline(result.findings, fingerprintOf, readBaseline(file, shownName));
+  const gone = split.gone > 0 ? `; ${plural(split.gone, 'baseline entry', 'baseline entries')} no longer found (--update-baseline drops them)` : '';
+  notes.push(`${plural(split.known, 'finding')} in the baseline ${shownName} not shown${gone}.`);
+  return { shown: { ...result, findings: split.fresh }, written: false };
 }
 
 /** The findings `--rule` and `--severity` ask for (all when neither is given). */
