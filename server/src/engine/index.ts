@@ -9,7 +9,8 @@
  */
 export * from './types';
 export * from './settings';
-export { Workspace, type AnalyzeOptions, type WorkspaceOptions } from './workspace';
+export { Workspace, type AnalyzeAsyncOptions, type AnalyzeOptions, type WorkspaceOptions } from './workspace';
+export type { AnalysisStep } from './steps';
 export { fixesFor } from './fixes';
 export { RULES, ruleById, type RuleMeta } from './rules/registry';
 export { applyEdits } from './fixes/applyEdits';

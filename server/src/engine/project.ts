@@ -8,6 +8,7 @@ import * as nodePath from 'node:path';
 import { Project, ts } from 'ts-morph';
 import { globSync } from 'tinyglobby';
 import { normalizePath } from './ast';
+import { runSync, type AnalysisStep } from './steps';
 import type { SkippedFile } from './types';
 
 /** Files larger than this are skipped as generated or bundled (bytes). */
@@ -104,6 +105,11 @@ export function skipReason(file: string): string | undefined {
  * Never throws for a bad tsconfig: it falls back to defaults and records why in `skipped`.
  */
 export function loadProject(root: string, exclude: readonly string[], tsconfig?: string): LoadedProject {
+  return runSync(loadProjectSteps(root, exclude, tsconfig));
+}
+
+/** {@link loadProject} as steps: yields before each source file is read and parsed (see ./steps). */
+export function* loadProjectSteps(root: string, exclude: readonly string[], tsconfig?: string): Generator<AnalysisStep, LoadedProject> {
   const skipped: SkippedFile[] = [];
   const configPath = tsconfig ?? findTsconfig(root);
   let project: Project | undefined;
@@ -121,7 +127,8 @@ export function loadProject(root: string, exclude: readonly string[], tsconfig?:
   ensureNodeTypes(project, root);
 
   const files = globSync(SOURCE_GLOB, { cwd: root, absolute: true, ignore: [...ALWAYS_EXCLUDED, ...exclude], followSymbolicLinks: false, dot: false });
-  for (const file of files.sort()) {
+  for (const [i, file] of files.sort().entries()) {
+    yield { phase: 'parse', filesDone: i, files: files.length };
     const reason = skipReason(file);
     if (reason) {
       skipped.push({ file: normalizePath(file), reason });

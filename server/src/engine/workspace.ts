@@ -3,9 +3,10 @@ import * as nodePath from 'node:path';
 import { minimatch } from 'minimatch';
 import type { Project } from 'ts-morph';
 import { normalizePath } from './ast';
-import { analyzeProgram, type ProgressCallback } from './analysis';
-import { loadProject } from './project';
+import { analyzeProgramSteps, type ProgressCallback } from './analysis';
+import { loadProjectSteps, type LoadedProject } from './project';
 import { resolveSettings, type EngineSettings } from './settings';
+import { runSliced, runSync, type AnalysisStep, type SliceOptions } from './steps';
 import { throwIfCancelled, type AnalysisResult, type CancellationToken, type SkippedFile } from './types';
 
 /** How to open a workspace. */
@@ -28,6 +29,14 @@ export interface AnalyzeOptions {
    * not only the requested paths (the whole program is analysed either way).
    */
   onProgress?: ProgressCallback;
+}
+
+/** Options for {@link Workspace.analyzeAsync}: those of `analyze`, plus progress and the slice length. */
+export interface AnalyzeAsyncOptions extends AnalyzeOptions {
+  /** Called about once per slice with the phase and the files done (see ./steps). */
+  onStep?: (step: AnalysisStep) => void;
+  /** Longest stretch without a turn of the event loop, in milliseconds (default 20). */
+  sliceMs?: number;
 }
 
 /**
@@ -86,9 +95,10 @@ export class Workspace {
     return file === this.root || file.startsWith(this.root + '/');
   }
 
-  private load(): { project: Project; skipped: SkippedFile[] } {
+  /** The loaded project, loading it first when needed (as steps: one per source file parsed). */
+  private *loadSteps(): Generator<AnalysisStep, { project: Project; skipped: SkippedFile[] }> {
     if (!this.loaded) {
-      const { project, skipped } = loadProject(this.root, this.settings.exclude, this.tsconfig);
+      const { project, skipped }: LoadedProject = yield* loadProjectSteps(this.root, this.settings.exclude, this.tsconfig);
       for (const [file, text] of this.overlays) if (this.isUnderRoot(file)) project.createSourceFile(file, text, { overwrite: true });
       this.loaded = { project, skipped };
     }
@@ -97,9 +107,26 @@ export class Workspace {
 
   /** Analyses the workspace and returns handlers and findings for the requested paths. Throws CancelledError. */
   analyze(options: AnalyzeOptions = {}): AnalysisResult {
+    return runSync(this.analyzeSteps(options));
+  }
+
+  /**
+   * The same analysis as {@link analyze}, giving the event loop a turn every `sliceMs` so that a server stays
+   * responsive and sees cancellation while it runs: the token is checked between files and between handlers.
+   * Rejects with CancelledError when cancelled.
+   */
+  analyzeAsync(options: AnalyzeAsyncOptions = {}): Promise<AnalysisResult> {
+    const slice: SliceOptions = {};
+    if (options.token) slice.token = options.token;
+    if (options.onStep) slice.onStep = options.onStep;
+    if (options.sliceMs !== undefined) slice.sliceMs = options.sliceMs;
+    return runSliced(this.analyzeSteps(options), slice);
+  }
+
+  private *analyzeSteps(options: AnalyzeOptions): Generator<AnalysisStep, AnalysisResult> {
     const { token } = options;
     throwIfCancelled(token);
-    const { project, skipped } = this.load();
+    const { project, skipped } = yield* this.loadSteps();
     throwIfCancelled(token);
     const program = project.getProgram().compilerObject;
     const paths = (options.paths ?? [this.root]).map((p) => normalizePath(nodePath.resolve(p)));
@@ -114,7 +141,7 @@ export class Workspace {
     const files = program
       .getSourceFiles()
       .filter((sf) => !sf.isDeclarationFile && !sf.fileName.includes('/node_modules/') && this.isUnderRoot(normalizePath(sf.fileName)));
-    const { handlers, findings } = analyzeProgram({ program, files, inScope, settings: this.settings, token, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    const { handlers, findings } = yield* analyzeProgramSteps({ program, files, inScope, settings: this.settings, token, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
     return {
       handlers,
       findings,

@@ -17,6 +17,7 @@ import { namesRule, Suppressions, type Directive } from '../suppress';
 import { throwIfCancelled, type BoundClass, type BoundEvidence, type CancellationToken, type ChainHop, type Finding, type Handler, type Severity } from '../types';
 import { computeDomains, importsOf, packageEntries } from './domains';
 import { setSmallCollections } from './size';
+import { runSync, type AnalysisStep } from '../steps';
 import { Summaries } from './summary';
 
 /** Calls followed from a handler before giving up on deeper paths (keeps pathological graphs bounded). */
@@ -140,6 +141,14 @@ function handlerDisplay(h: Handler): string {
 
 /** Runs the whole pipeline on a program. Throws CancelledError when the token is cancelled. */
 export function analyzeProgram(input: ProgramInput): ProgramResult {
+  return runSync(analyzeProgramSteps(input));
+}
+
+/**
+ * {@link analyzeProgram} as steps: yields after each file of the discovery and after each handler followed,
+ * so the caller can report progress and give the event loop a turn (see ../steps).
+ */
+export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisStep, ProgramResult> {
   const { program, settings, token } = input;
   const checker = program.getTypeChecker();
   setSmallCollections(checker, settings.smallCollections);
@@ -151,8 +160,9 @@ export function analyzeProgram(input: ProgramInput): ProgramResult {
   const cliScripts = new Set<string>();
   const workerTargets: string[] = [];
   const mounts: Mount[] = [];
-  for (const sf of input.files) {
+  for (const [i, sf] of input.files.entries()) {
     throwIfCancelled(token);
+    yield { phase: 'discover', filesDone: i, files: input.files.length };
     const fd = discoverFile(sf, checker, mounts, settings.handlerCalls);
     const file = normalizePath(sf.fileName);
     for (const d of fd.handlers) discovered.push({ d, sf });
@@ -190,6 +200,7 @@ export function analyzeProgram(input: ProgramInput): ProgramResult {
   input.onProgress?.(filesDone, total);
   for (const [i, { d, sf }] of discovered.entries()) {
     throwIfCancelled(token);
+    yield { phase: 'handlers', filesDone, files: total, handlersDone: i, handlers: discovered.length };
     if (d.router) d.label = withPrefix(d.label, prefixOf(d.router));
     const registration = registrationLocation(d.registration, sf);
     const baseId = `${registration.file}:${registration.range.start.line + 1}:${registration.range.start.character + 1}`;

@@ -1,0 +1,66 @@
+/**
+ * Long engine work is written as generators that yield a progress step between files (or handlers). One
+ * generator serves both callers: the CLI and tests run it to the end synchronously ({@link runSync}); the
+ * language server runs it in time slices ({@link runSliced}) so that the event loop can read `$/cancelRequest`
+ * and send `$/progress` while an audit runs. A synchronous analysis could see neither: Node delivers the
+ * cancellation message only when the running JavaScript returns to the event loop.
+ */
+import { throwIfCancelled, type CancellationToken } from './types';
+
+/** Where a long analysis is: the phase and how many of its files (or handlers) are done. */
+export interface AnalysisStep {
+  /** `parse`: reading and parsing source files; `discover`: finding handlers per file; `handlers`: following each handler's calls. */
+  phase: 'parse' | 'discover' | 'handlers';
+  /** Files of the phase done so far (for `handlers`: files whose handlers are all followed). */
+  filesDone: number;
+  /** Files of the phase in all. */
+  files: number;
+  /** For `handlers`: handlers followed so far and in all. */
+  handlersDone?: number;
+  handlers?: number;
+}
+
+/** Runs a step generator to its end without giving the event loop a turn; returns its result. */
+export function runSync<T>(steps: Generator<AnalysisStep, T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/** Options of {@link runSliced}. */
+export interface SliceOptions {
+  token?: CancellationToken;
+  /** Called with the latest step once per slice (not for every step: a step can be a few microseconds). */
+  onStep?: (step: AnalysisStep) => void;
+  /**
+   * Longest run between two turns of the event loop, in milliseconds (default 20). The gap between a
+   * `$/cancelRequest` arriving and the analysis stopping is this plus the longest single step: one file
+   * parsed or one handler followed.
+   */
+  sliceMs?: number;
+}
+
+/**
+ * Runs a step generator in slices of about `sliceMs`, yielding to the event loop (`setImmediate`) between
+ * slices and checking the token after each turn. Resolves with the generator's result; rejects with
+ * `CancelledError` when the token is cancelled, and with whatever the generator throws.
+ */
+export async function runSliced<T>(steps: Generator<AnalysisStep, T>, options: SliceOptions = {}): Promise<T> {
+  const sliceMs = options.sliceMs ?? 20;
+  let sliceStart = performance.now();
+  let last: AnalysisStep | undefined;
+  for (;;) {
+    const next = steps.next();
+    if (next.done) {
+      if (last) options.onStep?.(last);
+      return next.value;
+    }
+    last = next.value;
+    if (performance.now() - sliceStart < sliceMs) continue;
+    options.onStep?.(last);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    throwIfCancelled(options.token);
+    sliceStart = performance.now();
+  }
+}
