@@ -13,7 +13,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import pkg from '../../package.json';
-import { AuditWorkspaceRequest, type AuditWorkspaceParams } from '../../shared/protocol';
+import { AuditWorkspaceRequest, ExportAuditRequest, type AuditWorkspaceParams, type ExportAuditParams } from '../../shared/protocol';
 import { FIX_ALL_KIND } from './codeActions';
 import { Session, type SessionOptions } from './session';
 
@@ -66,6 +66,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
   connection.onCodeAction((params) => session.codeActions(params));
   connection.onHover((params) => session.hover(params));
   connection.onRequest(AuditWorkspaceRequest, (params: AuditWorkspaceParams | undefined, token) => session.audit(params, token));
+  connection.onRequest(ExportAuditRequest, (params: ExportAuditParams) => session.exportAudit(params));
   connection.onShutdown(() => session.dispose());
 
   documents.listen(connection);

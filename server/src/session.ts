@@ -5,12 +5,13 @@
  */
 import { MarkupKind, type CancellationToken, type CodeAction, type CodeActionParams, type Connection, type Hover, type TextDocumentPositionParams, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { AuditWorkspaceParams, AuditWorkspaceResult } from '../../shared/protocol';
-import { runAudit } from './audit';
+import type { AuditWorkspaceParams, AuditWorkspaceResult, ExportAuditParams, ExportAuditResult } from '../../shared/protocol';
+import { renderAuditExport, runAudit, type AuditedRoot } from './audit';
 import { FIX_ALL_KIND, fixAllAction, isRequested, quickFixes, type ActionDocument } from './codeActions';
 import { Debouncer } from './debounce';
 import { toDiagnostic } from './diagnostics';
 import { handlerAt, handlerHover } from './hover';
+import type { AnalysisStep } from './engine/steps';
 import { CancelledError, type AnalysisResult, type Finding } from './engine/types';
 import { groupByFile } from './report/order';
 import { SettingsCache } from './settings';
@@ -43,6 +44,8 @@ export class Session {
   private readonly states = new Map<string, { version: number; findings: Finding[] }>();
   /** URIs of files not open in the editor that the audit published diagnostics for. */
   private auditUris = new Set<string>();
+  /** What the last completed audit found, per root: what `looplens/exportAudit` renders. */
+  private lastAudit: AuditedRoot[] = [];
   /**
    * The last analysis of each root (by entry key) with the versions of its open documents when it ran, for
    * the hover. Evicted when the root's last open document closes.
@@ -168,7 +171,7 @@ export class Session {
           const folders = this.workspaces.folderEntries();
           return folders.length ? folders : this.workspaces.all();
         },
-        analyze: (entry, t) => this.analyzeEntry(entry, undefined, t),
+        analyze: (entry, t, onStep) => this.analyzeEntry(entry, undefined, t, onStep),
         publish: (result, published) => this.publishResult(result, published),
         finish: (published) => {
           for (const uri of this.auditUris) if (!published.has(uri)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
@@ -177,7 +180,15 @@ export class Session {
       },
       params,
       token,
+      (roots) => {
+        this.lastAudit = roots;
+      },
     );
+  }
+
+  /** `looplens/exportAudit`: the last audit in the requested format. Throws a response error before any audit. */
+  exportAudit(params: ExportAuditParams): ExportAuditResult {
+    return renderAuditExport(this.lastAudit, params);
   }
 
   /** Stops pending and running analyses. */
@@ -207,15 +218,22 @@ export class Session {
   }
 
   /**
-   * Reads the root's settings and runs the engine on `paths` (default: the whole root). Undefined when
-   * cancelled or when the engine fails (logged).
+   * Reads the root's settings and runs the engine on `paths` (default: the whole root). With `onStep` (the
+   * audit), the engine runs in time slices so cancellation and progress get through while it works. Undefined
+   * when cancelled or when the engine fails (logged).
    */
-  private async analyzeEntry(entry: WorkspaceEntry, paths: string[] | undefined, token: CancellationToken): Promise<AnalysisResult | undefined> {
+  private async analyzeEntry(
+    entry: WorkspaceEntry,
+    paths: string[] | undefined,
+    token: CancellationToken,
+    onStep?: (step: AnalysisStep) => void,
+  ): Promise<AnalysisResult | undefined> {
     const settings = await this.settings.get(entry.scopeUri);
     if (token.isCancellationRequested) return undefined;
     const versions = new Map(this.openIn(entry).map((o) => [o.doc.uri, o.version]));
     try {
-      const result = await this.workspaces.engine(entry, settings).analyze({ paths, token });
+      const engine = this.workspaces.engine(entry, settings);
+      const result = onStep && engine.analyzeAsync ? await engine.analyzeAsync({ paths, token, onStep }) : await engine.analyze({ paths, token });
       this.results.set(entry.key, { result, versions });
       return result;
     } catch (err) {

@@ -8,8 +8,11 @@ import { Workspace, type WorkspaceOptions } from './engine/workspace';
 import type { EngineSettings } from './engine/settings';
 import { isInside, pathToUri, uriToPath } from './uri';
 
-/** What the server needs from an engine workspace (the real `Workspace`, or a test double). */
-export type WorkspaceLike = Pick<Workspace, 'setOverlay' | 'updateSettings' | 'analyze'>;
+/**
+ * What the server needs from an engine workspace (the real `Workspace`, or a test double). Without
+ * `analyzeAsync` the audit runs `analyze` in one go (no progress steps, no cancellation midway).
+ */
+export type WorkspaceLike = Pick<Workspace, 'setOverlay' | 'updateSettings' | 'analyze'> & Partial<Pick<Workspace, 'analyzeAsync'>>;
 
 /** Creates the engine workspace for a root; may throw (then that root is not analysed). */
 export type WorkspaceFactory = (options: WorkspaceOptions) => WorkspaceLike;

@@ -251,7 +251,10 @@ describe('startServer over in-memory streams', () => {
     assert.equal(jobs.version, undefined);
     assert.equal((jobs.diagnostics[0].data as { version: unknown }).version, null);
     assert.deepEqual(client.progress.map((p) => p.value.kind), ['begin', 'report', 'end']);
-    assert.match(client.progress[1].value.message ?? '', /2 files analysed \(1\/1 folders\)/);
+    assert.equal(client.progress[1].value.message, 'Analysed 2 files');
+    assert.deepEqual(result.roots.map((r) => [r.root, r.files, r.findings.map((f) => f.ruleId)]), [
+      [root, 2, ['unbounded-fanout/promise-all', 'blocking-cpu/data-loop', 'blocking-cpu/sync-call']],
+    ]);
 
     FakeWorkspace.produce = findingsFor;
     const mark2 = client.diagnostics.length;
