@@ -1,8 +1,8 @@
 import { commands, window, type ExtensionContext } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { auditWorkspace } from './audit';
+import type { ExportFormat } from '../../shared/protocol';
+import { AuditController } from './audit';
 import { createLanguageClient } from './client';
-import { ReportView } from './reportView';
 import { StatusItem } from './status';
 
 /** What `activate` returns: lets tests wait for the server instead of sleeping. */
@@ -22,15 +22,15 @@ export function activate(context: ExtensionContext): LoopLensApi {
   const output = window.createOutputChannel('LoopLens', { log: true });
   const languageClient = createLanguageClient(context, output);
   client = languageClient;
-  const report = new ReportView();
   const status = new StatusItem(languageClient);
+  const audit = new AuditController(languageClient, status);
   context.subscriptions.push(
     output,
-    report,
     status,
-    commands.registerCommand('looplens.auditWorkspace', () =>
-      auditWorkspace({ client: languageClient, report, onBusy: (busy) => status.setBusy(busy) }),
-    ),
+    audit,
+    commands.registerCommand('looplens.auditWorkspace', () => audit.run({ interactive: true, reveal: true })),
+    commands.registerCommand('looplens.openAuditView', () => audit.openView()),
+    commands.registerCommand('looplens.exportAudit', (format?: ExportFormat) => exportAudit(audit, format)),
     commands.registerCommand('looplens.showOutput', () => output.show()),
   );
   const ready = languageClient.start();
@@ -38,6 +38,23 @@ export function activate(context: ExtensionContext): LoopLensApi {
     output.error(`LoopLens server failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
   });
   return { ready };
+}
+
+/** `looplens.exportAudit`: asks for the format when the caller (palette) gives none. */
+async function exportAudit(audit: AuditController, format?: ExportFormat): Promise<void> {
+  const chosen =
+    format ??
+    (
+      await window.showQuickPick(
+        [
+          { label: 'Markdown', format: 'markdown' as const },
+          { label: 'JSON', format: 'json' as const },
+          { label: 'SARIF 2.1.0', format: 'sarif' as const },
+        ],
+        { title: 'Export the LoopLens audit as' },
+      )
+    )?.format;
+  if (chosen) await audit.export(chosen);
 }
 
 /** Stops the language server (VS Code waits for the returned promise). */
