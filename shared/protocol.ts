@@ -23,8 +23,8 @@ export interface AuditWorkspaceResult {
   roots: AuditRoot[];
 }
 
-/** How a handler spends its time (the engine's `BoundClass`). */
-export type AuditBound = 'cpu' | 'io' | 'threadpool' | 'memory' | 'none';
+/** How a handler spends its time (the engine's `BoundClass`): `mixed` is CPU evidence plus I/O or thread-pool waits. */
+export type AuditBound = 'cpu' | 'mixed' | 'io' | 'threadpool' | 'memory' | 'none';
 
 /** A zero-based, half-open range, as in LSP. */
 export interface AuditRange {
@@ -65,7 +65,7 @@ export interface AuditHandler {
 /** A finding, reduced to what the view shows. */
 export interface AuditFinding {
   ruleId: string;
-  /** `blocking-cpu` | `unbounded-fanout` | `mixed-bound`. */
+  /** `blocking-cpu` | `unbounded-fanout` | `mixed-bound` | `looplens`. */
   family: string;
   severity: 'error' | 'warning' | 'info';
   message: string;

@@ -34,7 +34,7 @@ function finding(ruleId: string, severity: AuditFinding['severity'], file: strin
 const RESULT: AuditWorkspaceResult = {
   markdown: '',
   files: 12,
-  handlers: 4,
+  handlers: 5,
   findings: 4,
   skipped: 1,
   roots: [
@@ -46,6 +46,7 @@ const RESULT: AuditWorkspaceResult = {
         handler('h-health', 'GET /health', 'src/routes/health.ts', 3, 'none'),
         handler('h-orders', 'GET /orders', 'src/routes/orders.ts', 10, 'io'),
         handler('h-login', 'POST /login', 'src/routes/auth/login.ts', 7, 'cpu'),
+        handler('h-sync', 'POST /sync', 'src/routes/sync.ts', 2, 'mixed'),
         handler('h-digest', 'Worker "digest"', 'src/jobs/digest.ts', 4, 'cpu', `worker:${ROOT}/src/jobs/digest.ts`),
       ],
       findings: [
@@ -69,7 +70,7 @@ describe('audit view model', () => {
     assert.deepEqual(
       model.domains.map((d) => [d.name, d.handlers.map((h) => h.handler.label), d.counts.cpu, d.counts.io, d.counts.none]),
       [
-        ['src/server.ts', ['POST /login', 'GET /orders', 'GET /health'], 1, 1, 1],
+        ['src/server.ts', ['POST /login', 'POST /sync', 'GET /orders', 'GET /health'], 1, 1, 1],
         ['worker src/jobs/digest.ts', ['Worker "digest"'], 1, 0, 0],
       ],
     );
@@ -92,7 +93,7 @@ describe('renderAuditHtml', () => {
   it('has one section per event-loop domain plus one for findings no handler reaches', () => {
     const s = sections(html);
     assert.equal(s.length, 3);
-    assert.match(s[0]!, /<h2 id="domain-0">Process: <code>src\/server\.ts<\/code> <span class="muted">3 handlers, 3 findings<\/span><\/h2>/);
+    assert.match(s[0]!, /<h2 id="domain-0">Process: <code>src\/server\.ts<\/code> <span class="muted">4 handlers, 3 findings<\/span><\/h2>/);
     assert.match(s[1]!, /<h2 id="domain-1">Worker: <code>worker src\/jobs\/digest\.ts<\/code>/);
     assert.match(s[2]!, /Not reached from a handler/);
   });
@@ -100,20 +101,21 @@ describe('renderAuditHtml', () => {
   it('lists each handler as a table row with label, file:line link, bound and findings count', () => {
     const first = sections(html)[0]!;
     const rows = first.split('<table class="handlers">')[1]!.split('</table>')[0]!.match(/<tr data-row[\s\S]*?<\/tr>/g)!;
-    assert.equal(rows.length, 3);
+    assert.equal(rows.length, 4);
     assert.match(rows[0]!, /data-families="blocking-cpu mixed-bound" data-severities="warning error" data-folder="src\/routes\/auth"/);
     assert.match(rows[0]!, /<td>POST \/login <span class="muted">express<\/span><\/td>/);
     assert.match(rows[0]!, /<a href="#" data-open data-file="\/ws\/shop\/src\/routes\/auth\/login\.ts" data-line="7" data-character="2" data-end-line="7" data-end-character="20"[^>]*>src\/routes\/auth\/login\.ts:8<\/a>/);
     assert.match(rows[0]!, /title="CPU-bound: pbkdf2Sync \(node:crypto\)"><span class="chip b-cpu">CPU-bound<\/span>/);
     assert.match(rows[0]!, /<span class="sev sev-error" title="blocking-cpu\/sync-call, mixed-bound\/cpu-beside-io">2<\/span>/);
-    assert.match(rows[2]!, /<span class="chip b-none">none<\/span>[\s\S]*<span class="muted">0<\/span>/);
+    assert.match(rows[1]!, /<span class="chip b-mixed">CPU-bound with waits<\/span>/);
+    assert.match(rows[3]!, /<span class="chip b-none">none<\/span>[\s\S]*<span class="muted">0<\/span>/);
   });
 
   it('draws the domain by bound class and names the CPU-bound handlers as the danger to the rest', () => {
     const first = sections(html)[0]!;
-    assert.match(first, /<svg role="img" aria-label="Handlers by bound class: 1 CPU-bound, 1 I\/O-bound, 1 no measurable work"/);
-    assert.deepEqual(first.match(/<rect class="b-(\w+)"/g), ['<rect class="b-cpu"', '<rect class="b-io"', '<rect class="b-none"']);
-    assert.match(first, /1 CPU-bound handler holds this event loop: while one runs, the 1 I\/O- and thread-pool-bound handler beside it wait\./);
+    assert.match(first, /<svg role="img" aria-label="Handlers by bound class: 1 CPU-bound, 1 CPU-bound with waits, 1 I\/O-bound, 1 no measurable work"/);
+    assert.deepEqual(first.match(/<rect class="b-(\w+)"/g), ['<rect class="b-cpu"', '<rect class="b-mixed"', '<rect class="b-io"', '<rect class="b-none"']);
+    assert.match(first, /2 CPU-bound handlers hold this event loop: while one runs, the 1 I\/O- and thread-pool-bound handler beside them wait\./);
     assert.doesNotMatch(sections(html)[1]!, /while one runs/, 'a worker with no I/O handlers has nobody to starve');
   });
 
@@ -123,7 +125,7 @@ describe('renderAuditHtml', () => {
   });
 
   it('offers filters by family, severity and folder, and the three exports', () => {
-    assert.match(html, /<select data-filter="family"><option value="">All<\/option><option value="blocking-cpu">blocking-cpu<\/option><option value="unbounded-fanout">unbounded-fanout<\/option><option value="mixed-bound">mixed-bound<\/option><\/select>/);
+    assert.match(html, /<select data-filter="family"><option value="">All<\/option><option value="blocking-cpu">blocking-cpu<\/option><option value="unbounded-fanout">unbounded-fanout<\/option><option value="mixed-bound">mixed-bound<\/option><option value="looplens">looplens<\/option><\/select>/);
     assert.match(html, /<select data-filter="severity"><option value="">All<\/option><option value="error">error<\/option><option value="warning">warning<\/option><option value="info">info<\/option><\/select>/);
     assert.match(html, /<select data-filter="folder"><option value="">All<\/option><option value="scripts">scripts<\/option><option value="src\/jobs">src\/jobs<\/option><option value="src\/routes">src\/routes<\/option><\/select>/);
     for (const f of ['markdown', 'json', 'sarif']) assert.match(html, new RegExp(`<button data-command="export" data-format="${f}"`));

@@ -10,12 +10,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import type { Frame } from 'playwright-core';
 import { join } from 'node:path';
 import { buildSuite } from '../vscode/runTests';
 import { ensurePrereqs } from './setup';
 import { FIXTURE_LINES, LIMIT_FIX_TITLE, NEW_FANOUT, NEW_FANOUT_LINE_OFFSET, RULES, expectedLimitFix } from './expected';
-import { REPO, acquireRunLock, cleanupInstall, installExtension, releaseRunLock, waitFor, withSession, type EditorSession, type El, type Installed, type ProblemRow, type SessionOptions } from './harness';
+import { OUTPUT, REPO, acquireRunLock, cleanupInstall, installExtension, releaseRunLock, waitFor, withSession, type EditorSession, type El, type Installed, type ProblemRow, type SessionOptions } from './harness';
 
 /** How long LoopLens may take to show a diagnostic (recipe: 1–8 s; the first analysis loads the project). */
 const DIAG_MS = 30_000;
@@ -52,10 +53,12 @@ function scenario(
   opts: { todo?: string },
   body: (s: EditorSession) => Promise<void>,
   session: () => Promise<SessionOptions> = async () => ({}),
+  /** Why this scenario does not run here (an opt-in scenario), or undefined. */
+  unless?: string,
 ): void {
   it(name, opts, async (t: TestContext) => {
-    if (skipReason || !installed) {
-      t.skip(skipReason ?? 'real-editor suite not set up');
+    if (unless || skipReason || !installed) {
+      t.skip(unless ?? skipReason ?? 'real-editor suite not set up');
       return;
     }
     const slug = name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
@@ -82,6 +85,30 @@ async function waitForMarker(s: EditorSession, what: string, pred: (r: ProblemRo
 }
 
 const hasCode = (code: string) => (r: ProblemRow) => r.text.includes(code);
+
+/** The audit view's document (a webview: the page's nested frames), once its text satisfies `ok`. */
+async function auditView(s: EditorSession, ok: (text: string) => boolean, timeoutMs: number): Promise<Frame> {
+  return waitFor(
+    'the audit view',
+    async () => {
+      s.assertServerAlive();
+      for (const f of s.page.frames()) {
+        if (f === s.page.mainFrame()) continue;
+        const text = await f.locator('body').innerText({ timeout: 1_000 }).catch(() => '');
+        if (/LoopLens audit/.test(text) && ok(text.replace(/\s+/g, ' '))) return f;
+      }
+      return undefined;
+    },
+    { timeoutMs, intervalMs: 500 },
+  );
+}
+
+/** Saves the whole workbench, audit view in front, as test-output/e2e/<name>. */
+async function auditShot(s: EditorSession, name: string): Promise<void> {
+  mkdirSync(OUTPUT, { recursive: true });
+  await s.page.screenshot({ path: join(OUTPUT, name) });
+  console.log(`# e2e: ${join(OUTPUT, name)}`);
+}
 
 describe('real editor (code-server + Chromium)', () => {
   scenario('extension activates and its language server runs', {}, async (s) => {
@@ -242,6 +269,67 @@ describe('real editor (code-server + Chromium)', () => {
     const seen = (await s.seenTexts()).join('\n');
     assert.match(seen, /auditing/i, `progress was shown (saw: ${seen.slice(0, 500)})`);
   });
+
+  scenario(
+    'the audit view of examples/demo-service: domains, handlers by bound class, filters, click-through',
+    {},
+    async (s) => {
+      await s.runCommand('LoopLens: Audit Workspace');
+      const view = await s.stepShot('audit-view', () =>
+        auditView(s, (t) => t.includes('Process: src/server.ts') && t.includes('GET /reports/reconciliation') && !t.includes('Auditing…'), 120_000),
+      );
+      assert.equal(await view.locator('section.domain').count(), 1, 'one Express process');
+      assert.equal(await view.locator('table.handlers tbody tr').count(), 15);
+      assert.deepEqual(await view.locator('svg rect').evaluateAll((rs) => rs.map((r) => r.getAttribute('class'))), ['b-mixed', 'b-io', 'b-none']);
+      assert.match(await view.locator('.danger').innerText(), /4 CPU-bound handlers hold this event loop: while one runs, the 10 I\/O- and thread-pool-bound handlers beside them wait\./);
+      await s.page.keyboard.press('Escape');
+      await s.runCommand('View: Close Primary Side Bar');
+      await s.runCommand('Notifications: Clear All Notifications');
+      await auditShot(s, 'audit-view-demo.png');
+
+      await s.stepShot('filter-blocking-cpu', async () => {
+        await view.locator('select[data-filter="family"]').selectOption('blocking-cpu');
+        const shown = await view.locator('table.handlers tbody tr:not([hidden]) td:first-child').allInnerTexts();
+        assert.deepEqual(shown.map((t) => t.replace(/\s+express$/, '')).sort(), [
+          'GET /reports/reconciliation',
+          'POST /accounts/invitations',
+          'POST /imports/products',
+          'PUT /accounts/:id/password',
+        ]);
+      });
+      await s.stepShot('click-through', async () => {
+        await view.locator('table.handlers tbody tr:not([hidden]) a[data-open]', { hasText: 'src/routes/reports.ts:' }).first().click();
+        await waitFor('reports.ts open in an editor', async () => {
+          const tabs = await s.page.locator('.tabs-container .tab.active').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+          return tabs.some((t) => t.includes('reports.ts'));
+        });
+        const position = await s.page.locator('.statusbar-item[id="status.editor.selection"]').innerText();
+        assert.match(position, /Ln 8, Col 1\b/, 'the cursor is on the registration of GET /reports/reconciliation');
+      });
+    },
+    async () => ({ folder: { path: join(REPO, 'examples', 'demo-service'), copy: true } }),
+  );
+
+  const budibase = join(REPO, '.bench-cache', 'budibase-server-3.38.1', 'package', 'src');
+  scenario(
+    'the audit view of @budibase/server’s sources (opt-in: LOOPLENS_E2E_BUDIBASE=1 and .bench-cache)',
+    {},
+    async (s) => {
+      await s.runCommand('LoopLens: Audit Workspace');
+      const view = await s.stepShot('audit-view', () => auditView(s, (t) => /Process: koa\.ts/.test(t) && !t.includes('Auditing…'), 15 * 60_000));
+      assert.ok((await view.locator('table.handlers tbody tr').count()) > 200, 'hundreds of handlers');
+      await s.page.keyboard.press('Escape');
+      await s.runCommand('View: Close Primary Side Bar');
+      await s.runCommand('Notifications: Clear All Notifications');
+      await auditShot(s, 'audit-view-budibase.png');
+    },
+    async () => ({ folder: { path: budibase, copy: false } }),
+    process.env.LOOPLENS_E2E_BUDIBASE !== '1'
+      ? 'opt-in: set LOOPLENS_E2E_BUDIBASE=1'
+      : existsSync(budibase)
+        ? undefined
+        : `needs ${budibase} (npm run bench:real fills .bench-cache)`,
+  );
 
   scenario('changing a rule severity in settings.json changes diagnostics live', {}, async (s) => {
     await s.stepShot('open-routes', () => s.openFile('src/routes.ts'));

@@ -216,6 +216,11 @@ export interface SessionOptions {
   query?: (s: EditorSession) => Record<string, string>;
   /** Extra environment for code-server and so its extension host. */
   env?: Record<string, string>;
+  /**
+   * The folder to open instead of a copy of the fixture workspace: `copy` puts a fresh copy in the session's
+   * folder (for folders in the repository), otherwise it is opened where it is (large read-only trees).
+   */
+  folder?: { path: string; copy: boolean };
 }
 
 export class EditorSession {
@@ -237,12 +242,13 @@ export class EditorSession {
     readonly scenario: string,
     private readonly installed: Installed,
     root: string,
+    private readonly folder?: SessionOptions['folder'],
   ) {
     this.root = root;
     this.dir = join(OUTPUT, scenario);
     rmSync(this.dir, { recursive: true, force: true });
     mkdirSync(this.dir, { recursive: true });
-    this.workspace = join(root, 'ws');
+    this.workspace = folder && !folder.copy ? folder.path : join(root, 'ws');
     this.userDataDir = join(root, 'ud');
     this.codeServerLog = join(root, 'code-server.log');
   }
@@ -250,7 +256,7 @@ export class EditorSession {
   /** Fresh folders, code-server on a free port, Chromium on `?folder=<fixture copy>`, workbench loaded. */
   static async start(scenario: string, installed: Installed, opts: SessionOptions = {}): Promise<EditorSession> {
     const root = mkdtempSync(join(installed.runRoot, 's-'));
-    const s = new EditorSession(scenario, installed, root);
+    const s = new EditorSession(scenario, installed, root, opts.folder);
     const t0 = Date.now();
     try {
       await s.boot(opts);
@@ -263,7 +269,8 @@ export class EditorSession {
   }
 
   private async boot(opts: SessionOptions): Promise<void> {
-    cpSync(FIXTURE, this.workspace, { recursive: true });
+    if (!this.folder) cpSync(FIXTURE, this.workspace, { recursive: true });
+    else if (this.folder.copy) cpSync(this.folder.path, this.workspace, { recursive: true });
     mkdirSync(join(this.userDataDir, 'User'), { recursive: true });
     writeFileSync(join(this.userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
     const env = { ...sessionEnv(this.root), ...opts.env };

@@ -61,10 +61,11 @@ function domainPicture(d: DomainModel): string {
     .map((b) => chip(b, `${BOUND_LABEL[b]}: ${d.counts[b]}`))
     .join(' ');
   const waiting = d.counts.io + d.counts.threadpool;
+  const blocking = d.counts.cpu + d.counts.mixed;
   const danger =
-    d.counts.cpu > 0
-      ? `<p class="danger" role="note"><span class="codicon-like" aria-hidden="true">⚠</span> ${d.counts.cpu} CPU-bound handler${d.counts.cpu === 1 ? ' holds' : 's hold'} this event loop${
-          waiting > 0 ? `: while one runs, the ${waiting} I/O- and thread-pool-bound handler${waiting === 1 ? '' : 's'} beside ${d.counts.cpu === 1 ? 'it' : 'them'} wait.` : '.'
+    blocking > 0
+      ? `<p class="danger" role="note"><span aria-hidden="true">⚠</span> ${blocking} CPU-bound handler${blocking === 1 ? ' holds' : 's hold'} this event loop${
+          waiting > 0 ? `: while one runs, the ${waiting} I/O- and thread-pool-bound handler${waiting === 1 ? '' : 's'} beside ${blocking === 1 ? 'it' : 'them'} wait.` : '.'
         }</p>`
       : '';
   return `<figure class="picture">
@@ -200,9 +201,9 @@ figure.picture { margin: 0 0 8px; }
 figure.picture svg { display: block; border-radius: 2px; background: var(--vscode-editorWidget-background); }
 figcaption { margin-top: 6px; display: flex; flex-wrap: wrap; gap: 6px; }
 .chip { display: inline-block; padding: 0 6px; border-radius: 9px; font-size: 0.9em; line-height: 18px; border: 1px solid currentColor; white-space: nowrap; }
-rect.b-cpu { fill: var(--vscode-charts-red); } rect.b-io { fill: var(--vscode-charts-blue); } rect.b-threadpool { fill: var(--vscode-charts-yellow); }
+rect.b-cpu { fill: var(--vscode-charts-red); } rect.b-mixed { fill: var(--vscode-charts-orange); } rect.b-io { fill: var(--vscode-charts-blue); } rect.b-threadpool { fill: var(--vscode-charts-yellow); }
 rect.b-memory { fill: var(--vscode-charts-purple); } rect.b-none { fill: var(--vscode-disabledForeground); }
-.chip.b-cpu { color: var(--vscode-charts-red); font-weight: 600; } .chip.b-io { color: var(--vscode-charts-blue); } .chip.b-threadpool { color: var(--vscode-charts-yellow); }
+.chip.b-cpu { color: var(--vscode-charts-red); font-weight: 600; } .chip.b-mixed { color: var(--vscode-charts-orange); font-weight: 600; } .chip.b-io { color: var(--vscode-charts-blue); } .chip.b-threadpool { color: var(--vscode-charts-yellow); }
 .chip.b-memory { color: var(--vscode-charts-purple); } .chip.b-none { color: var(--vscode-descriptionForeground); }
 .danger { margin: 4px 0 8px; padding: 6px 10px; border-left: 3px solid var(--vscode-editorError-foreground); background: var(--vscode-inputValidation-errorBackground); color: var(--vscode-foreground); }
 table { border-collapse: collapse; width: 100%; margin-bottom: 4px; }

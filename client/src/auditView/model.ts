@@ -5,17 +5,18 @@
 import type { AuditBound, AuditFinding, AuditHandler, AuditRoot, AuditWorkspaceResult } from '../../../shared/protocol';
 
 /** Bound classes in the order the view lists them: the danger first. */
-export const BOUND_ORDER: readonly AuditBound[] = ['cpu', 'io', 'threadpool', 'memory', 'none'];
+export const BOUND_ORDER: readonly AuditBound[] = ['cpu', 'mixed', 'io', 'threadpool', 'memory', 'none'];
 
 export const BOUND_LABEL: Record<AuditBound, string> = {
   cpu: 'CPU-bound',
+  mixed: 'CPU-bound with waits',
   io: 'I/O-bound',
   threadpool: 'thread-pool-bound',
   memory: 'memory-bound',
   none: 'no measurable work',
 };
 
-export const FAMILIES = ['blocking-cpu', 'unbounded-fanout', 'mixed-bound'] as const;
+export const FAMILIES = ['blocking-cpu', 'unbounded-fanout', 'mixed-bound', 'looplens'] as const;
 export const SEVERITIES = ['error', 'warning', 'info'] as const;
 
 /** A handler row: the handler, where it is shown, and its findings. */
@@ -84,8 +85,8 @@ function domainName(root: string, domain: string): string {
 const severityRank = (s: AuditFinding['severity']) => SEVERITIES.indexOf(s);
 
 /**
- * Builds the view model. Domains are sorted by CPU-bound handlers (most first), then name; handlers within a
- * domain by bound class (CPU first), then findings (most first), then file and line.
+ * Builds the view model. Domains are sorted by blocking (CPU-bound or mixed) handlers, most first, then size
+ * and name; handlers within a domain by bound class (CPU first), then findings (most first), then file and line.
  */
 export function buildModel(result: AuditWorkspaceResult): AuditModel {
   const domains: DomainModel[] = [];
@@ -100,7 +101,7 @@ export function buildModel(result: AuditWorkspaceResult): AuditModel {
     for (const handler of root.handlers) {
       let domain = byDomain.get(handler.domain);
       if (!domain) {
-        domain = { id: handler.domain, name: domainName(root.root, handler.domain), root: root.root, handlers: [], findings: [], counts: { cpu: 0, io: 0, threadpool: 0, memory: 0, none: 0 } };
+        domain = { id: handler.domain, name: domainName(root.root, handler.domain), root: root.root, handlers: [], findings: [], counts: { cpu: 0, mixed: 0, io: 0, threadpool: 0, memory: 0, none: 0 } };
         byDomain.set(handler.domain, domain);
       }
       const relFile = relative(root.root, handler.file);
@@ -141,7 +142,8 @@ export function buildModel(result: AuditWorkspaceResult): AuditModel {
     }
   }
 
-  domains.sort((a, b) => b.counts.cpu - a.counts.cpu || b.handlers.length - a.handlers.length || a.name.localeCompare(b.name));
+  const blocking = (d: DomainModel) => d.counts.cpu + d.counts.mixed;
+  domains.sort((a, b) => blocking(b) - blocking(a) || b.handlers.length - a.handlers.length || a.name.localeCompare(b.name));
   return {
     domains,
     unattached,
