@@ -19,7 +19,10 @@ export interface RenderOptions {
   cspSource: string;
   /** Shown in the header: when the audit finished, e.g. `14:02:11`. */
   updatedAt?: string;
-  /** True while a new audit runs (the header says so; the data shown is the previous audit's). */
+  /**
+   * True while a new audit runs (the header says so; the data shown is the previous audit's). Later changes
+   * arrive as a `{ type: 'busy', busy }` message, so the page is not rebuilt just for that.
+   */
   busy?: boolean;
 }
 
@@ -144,11 +147,13 @@ const SCRIPT = `(function () {
   const vscode = acquireVsCodeApi();
   const selects = Array.from(document.querySelectorAll('select[data-filter]'));
   const saved = vscode.getState() || {};
+  const state = { filters: saved.filters || {}, scrollY: saved.scrollY || 0 };
   const has = (list, v) => !v || (' ' + list + ' ').includes(' ' + v + ' ');
   function apply() {
     const f = {};
     for (const s of selects) f[s.dataset.filter] = s.value;
-    vscode.setState(f);
+    state.filters = f;
+    vscode.setState(state);
     for (const row of document.querySelectorAll('[data-row]')) {
       const folder = row.dataset.folder || '';
       const inFolder = !f.folder || folder === f.folder || folder.startsWith(f.folder + '/');
@@ -160,9 +165,19 @@ const SCRIPT = `(function () {
     }
   }
   for (const s of selects) {
-    if (typeof saved[s.dataset.filter] === 'string') s.value = saved[s.dataset.filter];
+    if (typeof state.filters[s.dataset.filter] === 'string') s.value = state.filters[s.dataset.filter];
     s.addEventListener('change', apply);
   }
+  // A new audit replaces the document: keep the reader's place.
+  window.addEventListener('scroll', () => {
+    state.scrollY = window.scrollY;
+    vscode.setState(state);
+  }, { passive: true });
+  const status = document.getElementById('status');
+  window.addEventListener('message', (event) => {
+    const m = event.data;
+    if (status && m && m.type === 'busy') status.textContent = m.busy ? 'Auditing… (showing the previous audit)' : status.dataset.idle;
+  });
   document.addEventListener('click', (event) => {
     const target = event.target instanceof Element ? event.target : null;
     const place = target && target.closest('[data-open]');
@@ -176,6 +191,7 @@ const SCRIPT = `(function () {
     if (button) vscode.postMessage({ type: button.dataset.command, format: button.dataset.format });
   });
   apply();
+  window.scrollTo(0, state.scrollY);
 })();`;
 
 const STYLE = `
@@ -230,7 +246,8 @@ export function renderAuditHtml(result: AuditWorkspaceResult | undefined, option
   const csp = `default-src 'none'; img-src ${options.cspSource} data:; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';`;
   const model = result ? buildModel(result) : undefined;
   const t = model?.totals;
-  const status = options.busy ? 'Auditing… (showing the previous audit)' : options.updatedAt ? `Updated ${options.updatedAt}` : '';
+  const idle = options.updatedAt ? `Updated ${options.updatedAt}` : '';
+  const status = options.busy ? 'Auditing… (showing the previous audit)' : idle;
   const summary = t
     ? `${plural(t.files, 'file')} analysed, ${plural(t.handlers, 'handler')} in ${plural(model.domains.length, 'event-loop domain')}, ${plural(t.findings, 'finding')}${t.skipped ? `, ${t.skipped} skipped` : ''}.`
     : 'No audit has run yet.';
@@ -262,7 +279,7 @@ export function renderAuditHtml(result: AuditWorkspaceResult | undefined, option
 <body>
 <header>
 <h1>LoopLens audit</h1>
-<div class="muted">${esc(summary)}${status ? ` <span aria-live="polite">${esc(status)}</span>` : ''}</div>
+<div class="muted">${esc(summary)} <span id="status" aria-live="polite" data-idle="${esc(idle)}">${esc(status)}</span></div>
 <div class="toolbar">
 ${select('family', 'Family', FAMILIES)}
 ${select('severity', 'Severity', SEVERITIES)}

@@ -40,6 +40,7 @@ export class AuditPanel implements Disposable {
   show(result?: AuditWorkspaceResult, preserveFocus = false): void {
     if (result) {
       this.result = result;
+      this.busy = false;
       this.updatedAt = new Date().toLocaleTimeString();
     }
     if (!this.panel) {
@@ -57,7 +58,7 @@ export class AuditPanel implements Disposable {
   /** Marks the shown data as being refreshed (the header says so). */
   setBusy(busy: boolean): void {
     this.busy = busy;
-    if (this.panel) this.render();
+    void this.panel?.webview.postMessage({ type: 'busy', busy });
   }
 
   private render(): void {
