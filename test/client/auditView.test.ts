@@ -161,7 +161,11 @@ describe('renderAuditHtml', () => {
     const empty = renderAuditHtml(undefined, { nonce: 'n', cspSource: 'c' });
     assert.match(empty, /No audit has run yet\./);
     assert.match(empty, /<button data-command="export" data-format="json" title="Save the report as JSON" disabled>/);
-    assert.match(renderAuditHtml(RESULT, { nonce: 'n', cspSource: 'c', busy: true }), /Auditing… \(showing the previous audit\)/);
+    assert.match(
+      renderAuditHtml(RESULT, { nonce: 'n', cspSource: 'c', busy: true, updatedAt: '14:02:11' }),
+      /<span id="status" aria-live="polite" data-idle="Updated 14:02:11">Auditing… \(showing the previous audit\)<\/span>/,
+    );
+    assert.match(html, /<span id="status" aria-live="polite" data-idle="Updated 14:02:11">Updated 14:02:11<\/span>/);
   });
 });
 
