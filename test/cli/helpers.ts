@@ -106,7 +106,7 @@ const MARKERS = {
 /**
  * A stand-in engine: every `BAD(` in a .ts file under the analysed paths is a `blocking-cpu/sync-call`
  * warning, `ALL(` an `unbounded-fanout/promise-all` error, `NOTE(` a `blocking-cpu/large-json` info;
- * fix-all renames `BAD(` to `ok(`. Reports progress one file at a time. Records the workspaces it opened.
+ * fix-all renames `BAD(` to `ok(`. Reports a `handlers` step per file. Records the workspaces it opened.
  */
 export function fakeEngine() {
   const opened: { root: string; tsconfig?: string; paths?: string[] }[] = [];
@@ -127,7 +127,7 @@ export function fakeEngine() {
                 [...text.matchAll(/\b(BAD|ALL|NOTE)\(/g)].map((m) => finding({ ...MARKERS[m[1] as keyof typeof MARKERS], location: loc(file, line, m.index!, m.index! + m[1]!.length) })),
               ),
           );
-          files.forEach((_, i) => analyzeOptions.onProgress?.(i + 1, files.length));
+          files.forEach((_, i) => analyzeOptions.onStep?.({ phase: 'handlers', filesDone: i + 1, files: files.length }));
           return { handlers: [], findings, skipped: [], files };
         },
       };

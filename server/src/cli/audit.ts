@@ -1,4 +1,5 @@
 import type { EngineSettings } from '../engine/settings';
+import type { AnalysisStep } from '../engine/steps';
 import type { AnalysisResult, CancellationToken } from '../engine/types';
 import type { AuditWorkspace, EngineHooks } from './engine';
 import type { ProgressSink } from './progress';
@@ -14,7 +15,7 @@ export interface GroupAnalysis {
 /**
  * Opens one Workspace per project group and analyses the group's paths, one group after the other (the
  * analysis is CPU-bound; parallel groups would only compete for the same cores and memory). Engine errors
- * propagate unchanged. `progress` hears each group's file counts, the groups one after the other.
+ * propagate unchanged. `progress` hears each group's analysis steps (phase and file counts).
  */
 export async function analyzeGroups(
   groups: readonly ProjectGroup[],
@@ -31,10 +32,8 @@ export async function analyzeGroups(
       ...(group.tsconfig ? { tsconfig: group.tsconfig } : {}),
     });
     const wholeRoot = group.paths.length === 1 && group.paths[0] === group.root;
-    progress?.loading(group.root);
-    const onProgress = progress && ((done: number, total: number) => progress.update(done, total));
-    const result = await workspace.analyze({ ...(wholeRoot ? {} : { paths: group.paths }), ...(token ? { token } : {}), ...(onProgress ? { onProgress } : {}) });
-    progress?.nextGroup();
+    const onStep = progress && ((step: AnalysisStep) => progress.step(group.root, step));
+    const result = await workspace.analyze({ ...(wholeRoot ? {} : { paths: group.paths }), ...(token ? { token } : {}), ...(onStep ? { onStep } : {}) });
     out.push({ group, workspace, result });
   }
   return out;

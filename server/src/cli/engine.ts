@@ -1,12 +1,13 @@
 import { Workspace, type WorkspaceOptions } from '../engine';
 import { planFixAll, type FixAllPlan } from '../engine/fixes/fix-all';
 import type { EngineSettings } from '../engine/settings';
-import type { AnalysisResult, AnalyzeOptions, Finding } from '../engine';
+import type { AnalysisResult, AnalyzeAsyncOptions, Finding } from '../engine';
 
 /** The part of the engine's Workspace the CLI uses. */
 export interface AuditWorkspace {
   readonly settings: EngineSettings;
-  analyze(options?: AnalyzeOptions): AnalysisResult | Promise<AnalysisResult>;
+  /** The engine's `analyzeAsync`: time-sliced, so the progress bar's steps arrive while it runs. */
+  analyze(options?: AnalyzeAsyncOptions): AnalysisResult | Promise<AnalysisResult>;
   readText(file: string): string;
 }
 
@@ -19,6 +20,9 @@ export interface EngineHooks {
 
 /** The real engine. */
 export const defaultEngine: EngineHooks = {
-  createWorkspace: (options) => new Workspace(options),
+  createWorkspace: (options) => {
+    const workspace = new Workspace(options);
+    return { settings: workspace.settings, readText: (file) => workspace.readText(file), analyze: (o) => workspace.analyzeAsync(o) };
+  },
   planFixAll,
 };

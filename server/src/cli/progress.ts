@@ -1,58 +1,44 @@
-import { Format, SingleBar } from 'cli-progress';
+import { SingleBar } from 'cli-progress';
+import type { AnalysisStep } from '../engine/steps';
 import { displayPath } from '../report/paths';
 
-/** Receives analysis progress; `finish` removes whatever was drawn. */
+/** Receives the engine's analysis steps; `finish` removes whatever was drawn. */
 export interface ProgressSink {
-  /** A project (absolute folder) starts loading: parsing and binding, before any file count is known. */
-  loading(root: string): void;
-  /** `done` of `total` files of the current project; projects are counted one after the other. */
-  update(done: number, total: number): void;
-  /** The current project is finished: its files stay counted under the next project's. */
-  nextGroup(): void;
+  /** The latest step of the project at `root` (absolute folder). */
+  step(root: string, step: AnalysisStep): void;
   finish(): void;
 }
 
-const BAR_FORMAT = 'Analysing [{bar}] {value}/{total} files';
+/** What each engine phase is called on the bar. */
+const PHASE_LABEL: Record<AnalysisStep['phase'], string> = {
+  parse: 'parsing',
+  discover: 'finding handlers in',
+  handlers: 'analysed',
+};
 
 /**
- * A progress bar (cli-progress) on `stream`, a terminal: `Loading src…` while a project is parsed, then
- * `Analysing [=====-----] 120/480 files`; redrawn at most 10 times a second and cleared when finished, so that
- * the report that follows starts on a clean line. Project folders are shown relative to `cwd`.
+ * A progress bar (cli-progress) on `stream`, a terminal, one phase of one project at a time:
+ * `src  analysed [=====-----] 120/480 files` (files whose handlers have all been followed), after `parsing` and
+ * `finding handlers in`. Redrawn at most 10 times a second, cleared when finished so that the report that
+ * follows starts on a clean line. Project folders are shown relative to `cwd`.
  */
 export function progressBar(stream: NodeJS.WritableStream, cwd: string): ProgressSink {
   const bar = new SingleBar({
     stream,
-    format: (options, params, payload: { loading?: string }) =>
-      Format.Formatter({ ...options, format: payload.loading ? 'Loading {loading}…' : BAR_FORMAT }, params, payload),
+    format: '{project}  {phase} [{bar}] {value}/{total} files',
     barsize: 30,
     fps: 10,
     clearOnComplete: true,
     hideCursor: false,
-    // The analysis is synchronous: the bar's timer never fires while it runs, so redraw from update().
-    synchronousUpdate: true,
   });
   let started = false;
-  let before = 0;
-  let last = 0;
   return {
-    loading(root) {
-      const loading = displayPath(cwd, root);
-      if (!started) bar.start(Math.max(before, 1), before, { loading });
-      else bar.update(before, { loading });
+    step(root, step) {
+      const payload = { project: displayPath(cwd, root), phase: PHASE_LABEL[step.phase] };
+      if (!started) bar.start(step.files, step.filesDone, payload);
       started = true;
-      // Loading is one synchronous stretch: draw now, the throttled redraw would come only after it.
-      bar.render();
-    },
-    update(done, total) {
-      last = total;
-      if (!started) bar.start(before + total, before + done, { loading: '' });
-      started = true;
-      bar.setTotal(before + total);
-      bar.update(before + done, { loading: '' });
-    },
-    nextGroup() {
-      before += last;
-      last = 0;
+      bar.setTotal(step.files);
+      bar.update(step.filesDone, payload);
     },
     finish() {
       if (started) bar.stop();

@@ -3,7 +3,7 @@ import * as nodePath from 'node:path';
 import { minimatch } from 'minimatch';
 import type { Project } from 'ts-morph';
 import { normalizePath } from './ast';
-import { analyzeProgramSteps, type ProgressCallback } from './analysis';
+import { analyzeProgramSteps } from './analysis';
 import { loadProjectSteps, type LoadedProject } from './project';
 import { resolveSettings, type EngineSettings } from './settings';
 import { runSliced, runSync, type AnalysisStep, type SliceOptions } from './steps';
@@ -23,12 +23,6 @@ export interface AnalyzeOptions {
   /** Files or folders (absolute) whose findings to report; default the whole root. */
   paths?: string[];
   token?: CancellationToken;
-  /**
-   * Progress in files: called with `(done, total)` once handlers are discovered, then each time a file's
-   * handlers have been followed, up to `(total, total)`. `total` counts the project's files under the root,
-   * not only the requested paths (the whole program is analysed either way).
-   */
-  onProgress?: ProgressCallback;
 }
 
 /** Options for {@link Workspace.analyzeAsync}: those of `analyze`, plus progress and the slice length. */
@@ -141,7 +135,7 @@ export class Workspace {
     const files = program
       .getSourceFiles()
       .filter((sf) => !sf.isDeclarationFile && !sf.fileName.includes('/node_modules/') && this.isUnderRoot(normalizePath(sf.fileName)));
-    const { handlers, findings } = yield* analyzeProgramSteps({ program, files, inScope, settings: this.settings, token, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    const { handlers, findings } = yield* analyzeProgramSteps({ program, files, inScope, settings: this.settings, token });
     return {
       handlers,
       findings,

@@ -33,16 +33,7 @@ export interface ProgramInput {
   inScope: (file: string) => boolean;
   settings: EngineSettings;
   token?: CancellationToken;
-  /** Progress in files (AnalyzeOptions.onProgress in ../workspace). */
-  onProgress?: ProgressCallback;
 }
-
-/**
- * Called as files are analysed: `done` of `total` files (all of `ProgramInput.files`), `done` rising from a
- * first call once handlers are discovered (files without handlers are done then) to `total`. A file is done
- * when every handler registered in it has been followed.
- */
-export type ProgressCallback = (done: number, total: number) => void;
 
 export interface ProgramResult {
   handlers: Handler[];
@@ -196,8 +187,8 @@ export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisSte
 
   const prefixOf = routePrefixes(mounts);
   const total = input.files.length;
+  // Files without handlers are done once discovery ends.
   let filesDone = total - new Set(discovered.map(({ sf }) => sf)).size;
-  input.onProgress?.(filesDone, total);
   for (const [i, { d, sf }] of discovered.entries()) {
     throwIfCancelled(token);
     yield { phase: 'handlers', filesDone, files: total, handlersDone: i, handlers: discovered.length };
@@ -261,7 +252,7 @@ export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisSte
     handlers.push(handler);
     bound.push(bh);
     // Discovery lists a file's handlers together, so its last one finishes the file.
-    if (discovered[i + 1]?.sf !== sf) input.onProgress?.(++filesDone, total);
+    if (discovered[i + 1]?.sf !== sf) filesDone++;
   }
 
   // 4. Mixed bounds per domain.
