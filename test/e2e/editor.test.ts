@@ -317,7 +317,7 @@ describe('real editor (code-server + Chromium)', () => {
     {},
     async (s) => {
       await s.runCommand('LoopLens: Audit Workspace');
-      const view = await s.stepShot('audit-view', () => auditView(s, (t) => /Process: koa\.ts/.test(t) && !t.includes('Auditing…'), 15 * 60_000));
+      const view = await s.stepShot('audit-view', () => auditView(s, (t) => /Process: \S+\.ts \d+ handlers/.test(t) && !t.includes('Auditing…'), 15 * 60_000));
       assert.ok((await view.locator('table.handlers tbody tr').count()) > 200, 'hundreds of handlers');
       // Keys go to the workbench again, not to the webview.
       await s.page.locator('.tabs-container .tab.active').click();
