@@ -307,6 +307,21 @@ describe('real editor (code-server + Chromium)', () => {
         const position = await s.page.locator('.statusbar-item[id="status.editor.selection"]').innerText();
         assert.match(position, /\bLn 8, Col \d+/, 'the registration of GET /reports/reconciliation is selected');
       });
+      await s.stepShot('export-json', async () => {
+        await view.locator('button[data-format="json"]').click();
+        const input = s.page.locator('.quick-input-widget input');
+        await input.waitFor({ state: 'visible' });
+        await waitFor('the save dialog to propose looplens-audit.json', async () => (await input.inputValue()).endsWith('looplens-audit.json'));
+        await s.page.keyboard.press('Enter');
+        const exported = await waitFor('looplens-audit.json written', () => {
+          try {
+            return JSON.parse(s.readWorkspaceFile('looplens-audit.json')) as { handlers: unknown[]; findings: unknown[] };
+          } catch {
+            return undefined;
+          }
+        });
+        assert.deepEqual([exported.handlers.length, exported.findings.length], [15, 11]);
+      });
     },
     async () => ({ folder: { path: join(REPO, 'examples', 'demo-service'), copy: true } }),
   );
