@@ -203,6 +203,7 @@ a { color: var(--vscode-textLink-foreground); text-decoration: none; }
 a:hover { color: var(--vscode-textLink-activeForeground); text-decoration: underline; }
 a:focus-visible, button:focus-visible, select:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 1px; }
 code { font-family: var(--vscode-editor-font-family); color: var(--vscode-textPreformat-foreground); }
+td code { white-space: nowrap; }
 .muted { color: var(--vscode-descriptionForeground); font-weight: normal; }
 header { position: sticky; top: 0; background: var(--vscode-editor-background); padding-bottom: 8px; border-bottom: 1px solid var(--vscode-panel-border); z-index: 1; }
 .toolbar { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: center; margin-top: 8px; }
