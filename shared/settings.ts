@@ -1,11 +1,17 @@
 /**
  * The LoopLens settings: the `looplens.*` settings as the client contributes them and the server reads them
- * (`workspace/configuration`, section `looplens`, per workspace folder), and the same shape in the CLI's
- * config file (`.looplensrc.json`, `.looplensrc`, `looplens.config.json`, or `looplens` in package.json).
+ * (`workspace/configuration`, section `looplens`, per workspace folder), and the same shape in the config
+ * file (`.looplensrc.json`, `.looplensrc`, `looplens.config.json`, or `looplens` in package.json) that the CLI
+ * and the server both read. The client sends only the keys the user set (see client/src/explicitSettings.ts),
+ * so the server can apply defaults < config file < editor settings.
  */
 export interface LoopLensSettings {
-  /** Default concurrency limit for the fan-out quick fix. */
-  concurrency: { io: number };
+  /**
+   * Concurrency limits per bound class, written by the quick fixes: `io` for fan-outs that wait on the network
+   * or a database, `threadpool` for ones that wait on libuv's thread pool, `cpu` for a worker pool's size
+   * (`null`: one less than the machine's cores).
+   */
+  concurrency: { io: number; threadpool: number; cpu: number | null };
   /** Yield to the event loop every N iterations in the partitioning quick fix. */
   yieldEvery: number;
   /** Severity per rule id or family: `error` | `warning` | `info` | `off`. */

@@ -1,5 +1,5 @@
 import type { ExtensionContext, LogOutputChannel } from 'vscode';
-import { workspace } from 'vscode';
+import { Uri, workspace } from 'vscode';
 import {
   LanguageClient,
   TransportKind,
@@ -7,6 +7,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { explicitSettings } from './explicitSettings';
 
 /** The client id: also the settings prefix, so `looplens.trace.server` controls LSP tracing. */
 export const CLIENT_ID = 'looplens';
@@ -33,16 +34,36 @@ export function createLanguageClient(context: ExtensionContext, outputChannel: L
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
-  // Project files the server may reload on; the client forwards their changes as workspace/didChangeWatchedFiles.
-  const projectFiles = workspace.createFileSystemWatcher('**/{tsconfig*.json,jsconfig*.json,package.json}');
+  // Project and config files the server reloads on; the client forwards their changes as
+  // workspace/didChangeWatchedFiles.
+  const projectFiles = workspace.createFileSystemWatcher('**/{tsconfig*.json,jsconfig*.json,package.json,.looplensrc.json,.looplensrc,looplens.config.json}');
   context.subscriptions.push(projectFiles);
+  // The server's setting keys (section-relative), from the manifest so they are declared once.
+  const properties = (context.extension.packageJSON as { contributes: { configuration: { properties: Record<string, unknown> } } }).contributes.configuration.properties;
+  const keys = Object.keys(properties)
+    .filter((k) => k !== `${CLIENT_ID}.trace.server`)
+    .map((k) => k.slice(CLIENT_ID.length + 1));
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     diagnosticCollectionName: CLIENT_ID,
     outputChannel,
     // Settings: the server registers for workspace/didChangeConfiguration itself and pulls the `looplens`
-    // section (normalised by ./settings#toServerSettings on its side), so no configurationSection here.
+    // section, so no configurationSection here. It gets only the keys the user set (./explicitSettings.ts):
+    // defaults and the config file are applied on the server's side.
     synchronize: { fileEvents: projectFiles },
+    middleware: {
+      workspace: {
+        configuration: async (params, token, next) => {
+          const answers = await next(params, token);
+          if (!Array.isArray(answers)) return answers;
+          return params.items.map((item, i) => {
+            if (item.section !== CLIENT_ID) return answers[i];
+            const config = workspace.getConfiguration(CLIENT_ID, item.scopeUri ? Uri.parse(item.scopeUri) : undefined);
+            return explicitSettings(keys, (key) => config.inspect(key));
+          });
+        },
+      },
+    },
   };
   return new LanguageClient(CLIENT_ID, 'LoopLens', serverOptions, clientOptions);
 }

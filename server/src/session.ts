@@ -7,6 +7,7 @@ import { MarkupKind, type CancellationToken, type CodeAction, type CodeActionPar
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AuditWorkspaceParams, AuditWorkspaceResult, ExportAuditParams, ExportAuditResult } from '../../shared/protocol';
 import { renderAuditExport, runAudit, type AuditedRoot } from './audit';
+import { CONFIG_FILES } from './configFile';
 import { FIX_ALL_KIND, fixAllAction, isRequested, quickFixes, type ActionDocument } from './codeActions';
 import { Debouncer } from './debounce';
 import { toDiagnostic } from './diagnostics';
@@ -34,6 +35,8 @@ export interface ClientSupport {
 const LANGUAGES = new Set(['typescript', 'typescriptreact', 'javascript', 'javascriptreact']);
 const SCRIPT = /\.(c|m)?[jt]sx?$/i;
 const PROJECT_FILE = /(^|\/)(tsconfig|jsconfig)[^/]*\.json$|(^|\/)package\.json$/;
+/** The config file names (package.json may hold the `looplens` key). */
+const CONFIG_FILE_NAMES = new Set<string>(CONFIG_FILES);
 
 export class Session {
   readonly workspaces: Workspaces;
@@ -91,15 +94,19 @@ export class Session {
     this.refreshAll();
   }
 
-  /** Watched files changed: reload the projects whose tsconfig/jsconfig/package.json changed. */
+  /**
+   * Watched files changed: reload the projects whose tsconfig/jsconfig/package.json changed, and re-read the
+   * settings when a config file (or a package.json, which may hold the `looplens` key) changed.
+   */
   watchedFilesChanged(uris: readonly string[]): void {
     let reload = false;
     for (const uri of uris) {
       const file = uriToPath(uri);
-      if (file && PROJECT_FILE.test(file)) {
-        this.workspaces.reloadFor(file);
-        reload = true;
-      }
+      if (!file) continue;
+      if (PROJECT_FILE.test(file)) this.workspaces.reloadFor(file);
+      const config = CONFIG_FILE_NAMES.has(file.slice(file.lastIndexOf('/') + 1));
+      if (config) this.settings.clear();
+      reload ||= config || PROJECT_FILE.test(file);
     }
     if (reload) this.refreshAll();
   }

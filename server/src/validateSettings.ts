@@ -15,6 +15,9 @@ const STRING_LISTS = {
   smallCollections: DEFAULT_SETTINGS.smallCollections,
 } as const satisfies Partial<Record<keyof LoopLensSettings, readonly string[]>>;
 
+/** Keys of `concurrency`: the bound classes with a limit. */
+const CONCURRENCY_KEYS = new Set(['io', 'threadpool', 'cpu']);
+
 /** Top-level keys of the settings object; `$schema` is allowed so config files can name their schema. */
 const KEYS = new Set<string>(['$schema', 'concurrency', 'yieldEvery', 'severity', ...Object.keys(STRING_LISTS)]);
 
@@ -43,18 +46,21 @@ export function validateSettings(raw: unknown): ValidatedSettings {
   let concurrency: Record<string, unknown> = {};
   if (isRecord(obj.concurrency)) {
     concurrency = obj.concurrency;
-    for (const key of Object.keys(concurrency)) if (key !== 'io') problems.push(`unknown key "concurrency.${key}"`);
+    for (const key of Object.keys(concurrency)) if (!CONCURRENCY_KEYS.has(key)) problems.push(`unknown key "concurrency.${key}"`);
   } else if (obj.concurrency !== undefined) {
     problems.push(`concurrency must be an object like { "io": 8 } (got ${shown(obj.concurrency)})`);
   }
 
   const io = positiveInt('concurrency.io', concurrency.io, DEFAULT_SETTINGS.concurrencyIo, problems);
+  const threadpool = positiveInt('concurrency.threadpool', concurrency.threadpool, DEFAULT_SETTINGS.concurrencyThreadpool, problems);
+  // null (the default) means "from the machine's cores", resolved where the settings are used.
+  const cpu = concurrency.cpu === null ? null : positiveInt('concurrency.cpu', concurrency.cpu, null, problems);
   const yieldEvery = positiveInt('yieldEvery', obj.yieldEvery, DEFAULT_SETTINGS.yieldEvery, problems);
   const severity = severities(obj.severity, problems);
   const lists = Object.fromEntries(
     Object.entries(STRING_LISTS).map(([key, fallback]) => [key, strings(key, obj[key], problems) ?? [...fallback]]),
   ) as Record<keyof typeof STRING_LISTS, string[]>;
-  return { settings: { concurrency: { io }, yieldEvery, severity, ...lists }, problems };
+  return { settings: { concurrency: { io, threadpool, cpu }, yieldEvery, severity, ...lists }, problems };
 }
 
 /** {@link validateSettings} without the problems: what the editor uses. */
@@ -72,7 +78,7 @@ function shown(v: unknown): string {
   return text.length > 40 ? `${text.slice(0, 39)}…` : text;
 }
 
-function positiveInt(key: string, v: unknown, fallback: number, problems: string[]): number {
+function positiveInt<F extends number | null>(key: string, v: unknown, fallback: F, problems: string[]): number | F {
   if (v === undefined) return fallback;
   const ok = typeof v === 'number' && Number.isFinite(v) && v >= 1;
   if (!ok || !Number.isInteger(v)) problems.push(`${key} must be a positive integer (got ${shown(v)})`);

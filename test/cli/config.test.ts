@@ -45,7 +45,7 @@ test('without a config file the engine gets the defaults', async () => {
 test('a .looplensrc.json above the audited folder is found, and every key reaches the engine', async () => {
   const dir = project({
     '.looplensrc.json': {
-      concurrency: { io: 3 },
+      concurrency: { io: 3, threadpool: 2, cpu: 6 },
       yieldEvery: 200,
       severity: { 'blocking-cpu': 'error' },
       include: ['src/**'],
@@ -60,6 +60,8 @@ test('a .looplensrc.json above the audited folder is found, and every key reache
   });
   assert.deepEqual(await settingsFor(['packages/api/src'], dir), {
     concurrencyIo: 3,
+    concurrencyThreadpool: 2,
+    concurrencyCpu: 6,
     yieldEvery: 200,
     severities: { 'blocking-cpu': 'error' },
     include: ['src/**'],
@@ -107,9 +109,9 @@ test('--config FILE is used instead of searching', async () => {
 });
 
 test('a flag overrides the config file; the rest of the file still applies', async () => {
-  const dir = project({ '.looplensrc.json': { concurrency: { io: 3 }, yieldEvery: 250 }, ...SRC });
+  const dir = project({ '.looplensrc.json': { concurrency: { io: 3, threadpool: 2 }, yieldEvery: 250 }, ...SRC });
   const s = await settingsFor(['--concurrency', '5'], dir);
-  assert.deepEqual([s.concurrencyIo, s.yieldEvery], [5, 250]);
+  assert.deepEqual([s.concurrencyIo, s.concurrencyThreadpool, s.concurrencyCpu, s.yieldEvery], [5, 2, DEFAULT_SETTINGS.concurrencyCpu, 250]);
   assert.equal((await settingsFor([], dir)).concurrencyIo, 3);
 });
 

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { layerSettings, toEngineSettings } from '../../server/src/settings';
 import { toServerSettings, validateSettings } from '../../server/src/validateSettings';
-import { DEFAULT_SETTINGS } from '../../server/src/engine/settings';
+import { concurrencyFor, DEFAULT_CPU_CONCURRENCY, DEFAULT_SETTINGS } from '../../server/src/engine/settings';
 
 describe('toServerSettings', () => {
   it('fills a missing section from the engine defaults', () => {
     assert.deepEqual(toServerSettings(undefined), {
-      concurrency: { io: DEFAULT_SETTINGS.concurrencyIo },
+      concurrency: { io: DEFAULT_SETTINGS.concurrencyIo, threadpool: DEFAULT_SETTINGS.concurrencyThreadpool, cpu: null },
       yieldEvery: DEFAULT_SETTINGS.yieldEvery,
       severity: {},
       include: DEFAULT_SETTINGS.include,
@@ -20,7 +21,7 @@ describe('toServerSettings', () => {
 
   it('passes valid values through', () => {
     const raw = {
-      concurrency: { io: 4 },
+      concurrency: { io: 4, threadpool: 2, cpu: 3 },
       yieldEvery: 250,
       severity: { 'blocking-cpu': 'error', 'unbounded-fanout/promise-all': 'off' },
       include: ['src/**'],
@@ -32,7 +33,7 @@ describe('toServerSettings', () => {
       trace: { server: 'verbose' },
     };
     assert.deepEqual(toServerSettings(raw), {
-      concurrency: { io: 4 },
+      concurrency: { io: 4, threadpool: 2, cpu: 3 },
       yieldEvery: 250,
       severity: { 'blocking-cpu': 'error', 'unbounded-fanout/promise-all': 'off' },
       include: ['src/**'],
@@ -78,7 +79,7 @@ describe('toServerSettings', () => {
 
   it('names every problem by its key (what the CLI refuses a config file for)', () => {
     const { settings, problems } = validateSettings({
-      concurrency: { io: 0, cpu: 2 },
+      concurrency: { io: 0, gpu: 2 },
       yieldEvery: 2.5,
       severity: { 'blocking-cpu': 'fatal', 'blocking-cpu/nope': 'off' },
       include: 'src/**',
@@ -87,7 +88,7 @@ describe('toServerSettings', () => {
     });
     assert.deepEqual(problems, [
       'unknown key "colour"',
-      'unknown key "concurrency.cpu"',
+      'unknown key "concurrency.gpu"',
       'concurrency.io must be a positive integer (got 0)',
       'yieldEvery must be a positive integer (got 2.5)',
       'severity["blocking-cpu"] must be one of error, warning, info, off (got "fatal")',
@@ -98,5 +99,46 @@ describe('toServerSettings', () => {
     assert.equal(settings.yieldEvery, 2, 'the editor still gets usable settings');
     assert.deepEqual(validateSettings([1]).problems, ['settings must be an object (got [1])']);
     assert.deepEqual(validateSettings({ concurrency: 8 }).problems, ['concurrency must be an object like { "io": 8 } (got 8)']);
+  });
+});
+
+describe('layerSettings: defaults < config file < editor settings', () => {
+  const file = { concurrency: { io: 3, threadpool: 2 }, severity: { 'blocking-cpu': 'error', 'mixed-bound': 'off' }, exclude: ['gen/**'], yieldEvery: 100 };
+
+  it('an editor that sets nothing leaves the file in force', () => {
+    assert.deepEqual(layerSettings(file, {}), file);
+    assert.deepEqual(layerSettings(file, null), file);
+  });
+
+  it('the editor wins key by key inside concurrency and severity; other values are replaced whole', () => {
+    const editor = { concurrency: { io: 16 }, severity: { 'blocking-cpu': 'info' }, exclude: ['**/node_modules/**'] };
+    assert.deepEqual(layerSettings(file, editor), {
+      concurrency: { io: 16, threadpool: 2 },
+      severity: { 'blocking-cpu': 'info', 'mixed-bound': 'off' },
+      exclude: ['**/node_modules/**'],
+      yieldEvery: 100,
+    });
+  });
+
+  it('no file: the editor values over the defaults', () => {
+    const s = toEngineSettings(toServerSettings(layerSettings(undefined, { concurrency: { cpu: 2 } })));
+    assert.deepEqual([s.concurrencyIo, s.concurrencyThreadpool, s.concurrencyCpu], [8, 4, 2]);
+  });
+});
+
+describe('concurrency per bound class', () => {
+  it('cpu defaults to one less than the cores (at least 1); concurrencyFor reads each class', () => {
+    const s = toEngineSettings(toServerSettings({ concurrency: { io: 5, threadpool: 3 } }));
+    assert.equal(s.concurrencyCpu, DEFAULT_CPU_CONCURRENCY);
+    assert.ok(DEFAULT_CPU_CONCURRENCY >= 1);
+    assert.deepEqual([concurrencyFor(s, 'io'), concurrencyFor(s, 'threadpool'), concurrencyFor(s, 'cpu')], [5, 3, DEFAULT_CPU_CONCURRENCY]);
+  });
+
+  it('threadpool and cpu must be positive integers (cpu may be null)', () => {
+    assert.deepEqual(validateSettings({ concurrency: { threadpool: 0, cpu: 'all' } }).problems, [
+      'concurrency.threadpool must be a positive integer (got 0)',
+      'concurrency.cpu must be a positive integer (got "all")',
+    ]);
+    assert.deepEqual(validateSettings({ concurrency: { cpu: null } }).problems, []);
   });
 });

@@ -24,7 +24,7 @@ function schemaErrors(config: unknown): string[] {
 
 const FULL = {
   $schema: './node_modules/looplens/schemas/looplensrc.schema.json',
-  concurrency: { io: 4 },
+  concurrency: { io: 4, threadpool: 2, cpu: null },
   yieldEvery: 500,
   severity: { 'blocking-cpu': 'error', 'unbounded-fanout/foreach-async': 'off', 'mixed-bound': 'info' },
   include: ['src/**'],
@@ -56,7 +56,7 @@ describe('schemas/looplensrc.schema.json', () => {
     ['an unknown severity', { severity: { 'blocking-cpu': 'fatal' } }],
     ['an unknown rule id', { severity: { 'blocking-cpu/nope': 'off' } }],
     ['an unknown key', { concurrencyIo: 4 }],
-    ['an unknown key under concurrency', { concurrency: { cpu: 2 } }],
+    ['an unknown key under concurrency', { concurrency: { gpu: 2 } }],
     ['a concurrency below 1', { concurrency: { io: 0 } }],
     ['a fractional yieldEvery', { yieldEvery: 2.5 }],
     ['a string where a list belongs', { handlers: 'registerJob' }],

@@ -6,18 +6,15 @@
  * problem makes the file unusable, so a typo fails the CI job instead of silently changing what is reported.
  */
 import { statSync } from 'node:fs';
-import { basename, extname, parse, resolve } from 'node:path';
-import { lilconfigSync, type LilconfigResult, type LoaderSync } from 'lilconfig';
+import { basename, extname, resolve } from 'node:path';
+import type { LilconfigResult } from 'lilconfig';
+import { CONFIG_NAME, ConfigError, configSearcher } from '../configFile';
 import type { LoopLensSettings } from '../../../shared/settings';
 import { displayPath } from '../report/paths';
 import { toServerSettings, validateSettings } from '../validateSettings';
 import { UsageError, oneLine } from './errors';
 
-/** The name lilconfig searches for (also the package.json key). */
-export const CONFIG_NAME = 'looplens';
-
-/** Where the config is looked for in each folder, in this order; the first that exists (with content) wins. */
-export const CONFIG_FILES = ['.looplensrc.json', '.looplensrc', 'looplens.config.json', 'package.json'] as const;
+export { CONFIG_FILES, CONFIG_NAME } from '../configFile';
 
 /** The settings to audit with, and the file they came from (absent: none found, defaults). */
 export interface LoadedConfig {
@@ -45,9 +42,9 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
     if (options.configFile !== undefined) {
       file = resolve(options.cwd, options.configFile);
       if (!statSync(file, { throwIfNoEntry: false })?.isFile()) throw new UsageError(`no such config file: ${options.configFile}`);
-      found = searcher(options.searchFrom, extname(file)).load(file);
+      found = configSearcher(options.searchFrom, extname(file)).load(file);
     } else {
-      found = searcher(options.searchFrom).search(options.searchFrom);
+      found = configSearcher(options.searchFrom).search(options.searchFrom);
     }
   } catch (e) {
     if (e instanceof UsageError) throw e;
@@ -64,33 +61,4 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
     throw new UsageError(`invalid config ${displayPath(options.cwd, file)}: ${problems[0]}${more}`);
   }
   return { file, settings };
-}
-
-/** A config file that is not valid JSON. */
-class ConfigError extends Error {
-  constructor(
-    readonly file: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Parses JSON (a leading BOM allowed), throwing a {@link ConfigError} that names the file. */
-const jsonLoader: LoaderSync = (file, content) => {
-  try {
-    return JSON.parse(content.replace(/^\uFEFF/, '')) as unknown;
-  } catch (e) {
-    throw new ConfigError(file, oneLine(e));
-  }
-};
-
-/** A lilconfig searcher over {@link CONFIG_FILES}, stopping at the filesystem root; `ext` adds a loader for `--config`. */
-function searcher(from: string, ext = '.json') {
-  return lilconfigSync(CONFIG_NAME, {
-    searchPlaces: [...CONFIG_FILES],
-    stopDir: parse(resolve(from)).root,
-    cache: false,
-    loaders: { '.json': jsonLoader, noExt: jsonLoader, [ext || 'noExt']: jsonLoader },
-  });
 }

@@ -1,4 +1,5 @@
-import type { Severity } from './types';
+import { availableParallelism } from 'node:os';
+import type { BoundClass, Severity } from './types';
 
 /**
  * What the user can tune. The editor reads these from `looplens.*` settings, the CLI from its flags;
@@ -11,6 +12,18 @@ export interface EngineSettings {
    * common DB pool sizes (pg's default `max` is 10).
    */
   concurrencyIo: number;
+  /**
+   * Concurrency limit for fan-outs whose operations wait on libuv's thread pool (async `fs`, `crypto.pbkdf2`,
+   * `zlib`, `dns.lookup`). 4 is the pool's size unless `UV_THREADPOOL_SIZE` says otherwise
+   * (https://docs.libuv.org/en/v1.x/threadpool.html): more in flight only queue.
+   */
+  concurrencyThreadpool: number;
+  /**
+   * Size of a worker pool for CPU-bound work (threads). Default: one less than `os.availableParallelism()`,
+   * at least 1, so the event loop's own thread keeps a core (Node.js, "Don't Block the Event Loop": offload to
+   * a pool of k workers for k cores; https://nodejs.org/en/learn/asynchronous-work/dont-block-the-event-loop).
+   */
+  concurrencyCpu: number;
   /** Yield to the event loop every N iterations in the partitioning fix. */
   yieldEvery: number;
   /** Per-rule severity overrides by rule id or family (`blocking-cpu`); `off` silences the rule. */
@@ -39,8 +52,13 @@ export interface EngineSettings {
   smallCollections: string[];
 }
 
+/** The default worker-pool size on this machine: one core left for the event loop, at least 1. */
+export const DEFAULT_CPU_CONCURRENCY = Math.max(1, availableParallelism() - 1);
+
 export const DEFAULT_SETTINGS: EngineSettings = {
   concurrencyIo: 8,
+  concurrencyThreadpool: 4,
+  concurrencyCpu: DEFAULT_CPU_CONCURRENCY,
   yieldEvery: 1000,
   severities: {},
   include: [],
@@ -54,4 +72,15 @@ export const DEFAULT_SETTINGS: EngineSettings = {
 /** Fills missing fields of partial settings from {@link DEFAULT_SETTINGS}. */
 export function resolveSettings(partial: Partial<EngineSettings> | undefined): EngineSettings {
   return { ...DEFAULT_SETTINGS, ...(partial ?? {}) };
+}
+
+/** The bound classes that have a concurrency limit. */
+export type LimitedBound = Extract<BoundClass, 'io' | 'threadpool' | 'cpu'>;
+
+/**
+ * The configured concurrency limit for work of a bound class (`concurrency.io`, `.threadpool`, `.cpu`):
+ * what a fix should write into `pLimit(n)` or a worker pool's size.
+ */
+export function concurrencyFor(settings: EngineSettings, bound: LimitedBound): number {
+  return bound === 'io' ? settings.concurrencyIo : bound === 'threadpool' ? settings.concurrencyThreadpool : settings.concurrencyCpu;
 }
