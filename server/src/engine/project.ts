@@ -1,13 +1,14 @@
 /**
  * Loads the TypeScript program for a folder: compiler options from its tsconfig (the nearest one at or above
  * the folder), or defaults with `allowJs` when there is none or it does not parse; source files from the folder
- * only. Files that are too large, minified or unreadable are skipped with a reason, never fatal.
+ * only, less those a `.gitignore` ignores (./gitignore.ts). Files that are too large, minified or unreadable are skipped with a reason, never fatal.
  */
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { Project, ts } from 'ts-morph';
 import { globSync } from 'tinyglobby';
 import { normalizePath } from './ast';
+import { gitignored } from './gitignore';
 import { runSync, type AnalysisStep } from './steps';
 import type { SkippedFile } from './types';
 
@@ -126,7 +127,9 @@ export function* loadProjectSteps(root: string, exclude: readonly string[], tsco
   project.compilerOptions.set({ allowJs: true, noEmit: true });
   ensureNodeTypes(project, root);
 
-  const files = globSync(SOURCE_GLOB, { cwd: root, absolute: true, ignore: [...ALWAYS_EXCLUDED, ...exclude], followSymbolicLinks: false, dot: false });
+  // Dot-folders (.git, .next, .turbo, .cache) are never globbed (`dot: false`); .gitignored files are left out.
+  const ignored = gitignored(root);
+  const files = globSync(SOURCE_GLOB, { cwd: root, absolute: true, ignore: [...ALWAYS_EXCLUDED, ...exclude], followSymbolicLinks: false, dot: false }).filter((f) => !ignored(f));
   for (const [i, file] of files.sort().entries()) {
     yield { phase: 'parse', filesDone: i, files: files.length };
     const reason = skipReason(file);
