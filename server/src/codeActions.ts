@@ -5,6 +5,7 @@
  */
 import {
   CodeActionKind,
+  CreateFile,
   OptionalVersionedTextDocumentIdentifier,
   TextDocumentEdit,
   type CodeAction,
@@ -17,6 +18,7 @@ import { planFixAll } from './engine/fixes/fix-all';
 import type { EngineSettings } from './engine/settings';
 import type { Finding, TextEdit } from './engine/types';
 import { findingFromDiagnostic } from './diagnostics';
+import { pathToUri } from './uri';
 
 /** The fix-all kind LoopLens answers (`editor.codeActionsOnSave: { "source.fixAll.looplens": "explicit" }`). */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.looplens`;
@@ -47,13 +49,12 @@ export function quickFixes(doc: ActionDocument, diagnostics: readonly Diagnostic
     const parsed = findingFromDiagnostic(diagnostic, doc.file);
     if (!parsed || parsed.version !== doc.version) continue;
     for (const fix of fixesFor(parsed.finding, doc.text, settings)) {
-      actions.push({
-        title: fix.title,
-        kind: CodeActionKind.QuickFix,
-        diagnostics: [diagnostic],
-        isPreferred: fix.isPreferred,
-        edit: workspaceEdit(doc, fix.edits),
-      });
+      if (fix.disabled) {
+        actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], disabled: { reason: fix.disabled } });
+        continue;
+      }
+      const edit = workspaceEdit(doc, fix.edits, fix.creates);
+      if (edit) actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.isPreferred, edit });
     }
   }
   return actions;
@@ -66,12 +67,21 @@ export function quickFixes(doc: ActionDocument, diagnostics: readonly Diagnostic
 export function fixAllAction(doc: ActionDocument, findings: readonly Finding[], settings: EngineSettings): CodeAction | undefined {
   const plan = planFixAll(doc.file, doc.text, findings, settings);
   if (plan.edits.length === 0) return undefined;
-  return { title: 'Fix all LoopLens problems', kind: FIX_ALL_KIND, edit: workspaceEdit(doc, plan.edits) };
+  return { title: 'Fix all LoopLens problems', kind: FIX_ALL_KIND, edit: workspaceEdit(doc, plan.edits)! };
 }
 
-/** Edits of the document's file as a workspace edit stamped with the document version. */
-function workspaceEdit(doc: ActionDocument, edits: readonly TextEdit[]): WorkspaceEdit {
+/**
+ * Edits of the document's file as a workspace edit stamped with the document version. Files to create (a
+ * worker module) become a `CreateFile` that fails if the file exists, then one insert of their text; a
+ * client without `documentChanges` cannot create files, so such a fix gets no edit at all (never half of it).
+ */
+function workspaceEdit(doc: ActionDocument, edits: readonly TextEdit[], creates: readonly { file: string; text: string }[] = []): WorkspaceEdit | undefined {
   const lsp: LspTextEdit[] = edits.filter((e) => e.file === doc.file).map((e) => ({ range: e.range, newText: e.newText }));
-  if (!doc.versionedEdits) return { changes: { [doc.uri]: lsp } };
-  return { documentChanges: [TextDocumentEdit.create(OptionalVersionedTextDocumentIdentifier.create(doc.uri, doc.version), lsp)] };
+  if (!doc.versionedEdits) return creates.length ? undefined : { changes: { [doc.uri]: lsp } };
+  const created = creates.flatMap((c) => {
+    const uri = pathToUri(c.file);
+    const empty = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    return [CreateFile.create(uri, { overwrite: false, ignoreIfExists: false }), TextDocumentEdit.create(OptionalVersionedTextDocumentIdentifier.create(uri, null), [{ range: empty, newText: c.text }])];
+  });
+  return { documentChanges: [...created, TextDocumentEdit.create(OptionalVersionedTextDocumentIdentifier.create(doc.uri, doc.version), lsp)] };
 }

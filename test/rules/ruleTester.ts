@@ -79,8 +79,36 @@ function describeFinding(f: Finding, dir: string): string {
   return `${f.ruleId} ${path.relative(dir, f.location.file)}:${f.location.range.start.line + 1}:${f.location.range.start.character + 1} ${f.message}`;
 }
 
+/** A rule's table as {@link ruleTester} received it. */
+export interface CollectedTable {
+  ruleId: string;
+  table: { valid: Case[]; invalid: InvalidCase[] };
+  settings?: Partial<EngineSettings>;
+}
+
+let collector: CollectedTable[] | undefined;
+
+/**
+ * Loads rule test files (absolute paths) without declaring their tests and returns their tables, for tests
+ * that reuse every rule fixture (test/fixes/all-fixes-typecheck.test.ts).
+ */
+export async function collectTables(files: readonly string[]): Promise<CollectedTable[]> {
+  const tables: CollectedTable[] = [];
+  collector = tables;
+  try {
+    for (const f of files) await import(f);
+  } finally {
+    collector = undefined;
+  }
+  return tables;
+}
+
 /** Declares the tests for one rule's table. */
 export function ruleTester(ruleId: string, table: { valid: Case[]; invalid: InvalidCase[] }, settings?: Partial<EngineSettings>): void {
+  if (collector) {
+    collector.push({ ruleId, table, settings });
+    return;
+  }
   describe(ruleId, () => {
     const all: Case[] = [...table.valid, ...table.invalid];
     let result: AnalysisResult;

@@ -115,9 +115,64 @@ export interface BoundEvidence {
 
 /**
  * Data the quick fixes need, carried on the finding (and on `Diagnostic.data` in the editor).
- * Every range is in the finding's file.
+ * Every range is in the finding's file. `blocking-cpu` findings also carry {@link BlockingFixData}, computed
+ * with the type checker when the finding is made (fix builders only see one file's syntax).
  */
-export type FixData =
+export type FixData = BaseFixData & BlockingFixData;
+
+/** What the blocking-cpu fixes need besides their base kind; every part absent when not applicable. */
+export interface BlockingFixData {
+  /** Swap a Node `*Sync` call for its promise form (`looplens.sync-to-async`). */
+  swap?: SwapData;
+  /** Move the function holding the work into a worker pool (`looplens.worker-offload`). */
+  offload?: OffloadData;
+  /** Make the sync function holding the construct async, awaiting it at every call (needed by swap/yield). */
+  conversion?: ConversionData;
+}
+
+/** A `*Sync` call of `node:fs`, `node:crypto`, `node:zlib` or `node:child_process`. */
+export interface SwapData {
+  /** The whole call expression. */
+  call: Range;
+  /** The declared name, e.g. `readFileSync`. */
+  api: string;
+  /** The builtin module without `node:`: `fs`, `crypto`, `zlib`, `child_process`. */
+  module: string;
+  /** Why the swap is not offered (shown as a disabled code action). */
+  refused?: string;
+}
+
+/** Turning a sync function into an async one. */
+export interface ConversionData {
+  /** The function (declaration, or arrow/function expression initialising a `const`). */
+  fn: Range;
+  /** Every call of it (whole call expressions), each inside an async function, to be prefixed with `await`. */
+  calls: Range[];
+  /** Why the conversion is not possible; absent when every caller can await. */
+  refused?: string;
+}
+
+/** Moving a top-level function into `<name>.worker.ts` run by a worker pool. */
+export interface OffloadData {
+  /** The function declaration to move. */
+  fn: Range;
+  name: string;
+  /** Its calls (whole call expressions) to replace with `await pool.run([...args])`; each in an async function. */
+  calls: Range[];
+  /** Top-level statements of the file the worker needs too (imports, `const`s, helper functions). */
+  copies: Range[];
+  /** How the file is emitted, which decides how the worker's file name is written. */
+  moduleFormat: 'esm' | 'cjs';
+  /** Why the offload is refused (shown as a disabled code action). */
+  refused?: string;
+  /** Set when the body also does blocking I/O: what, for the title's warning. */
+  io?: string;
+  /** The function returns a `Buffer`, which arrives from the worker as a plain `Uint8Array`: re-wrap it. */
+  resultBuffer?: boolean;
+}
+
+/** The fix data every finding has, by kind. */
+export type BaseFixData =
   | {
       kind: 'limit-fanout';
       /**
@@ -189,4 +244,8 @@ export interface CodeFix {
   edits: TextEdit[];
   /** The one `--fix` and `source.fixAll.looplens` apply. */
   isPreferred: boolean;
+  /** Files the fix creates (a worker module), with their whole text; they must not exist yet. */
+  creates?: { file: string; text: string }[];
+  /** Why the fix cannot be applied here: shown as a disabled code action, never applied. */
+  disabled?: string;
 }

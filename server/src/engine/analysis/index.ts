@@ -14,11 +14,12 @@ import { checkMixedBound, type BoundHandler } from '../rules/mixed-bound/cpu-bes
 import { formatMessage } from '../rules/rule';
 import type { EngineSettings } from '../settings';
 import { namesRule, Suppressions, type Directive } from '../suppress';
-import { throwIfCancelled, type BoundClass, type BoundEvidence, type CancellationToken, type ChainHop, type Finding, type Handler, type Severity } from '../types';
+import { throwIfCancelled, type BoundClass, type BoundEvidence, type CancellationToken, type ChainHop, type Finding, type Handler, type HandlerKind, type Severity } from '../types';
 import { computeDomains, importsOf, packageEntries } from './domains';
 import { setSmallCollections } from './size';
 import { runSync, type AnalysisStep } from '../steps';
 import { Summaries } from './summary';
+import { blockingFixData, type BlockingContext } from './blocking-fixes';
 
 /** Calls followed from a handler before giving up on deeper paths (keeps pathological graphs bounded). */
 const MAX_DEPTH = 12;
@@ -178,6 +179,8 @@ export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisSte
   const handlerFns = new Set<ts.Node>(discovered.flatMap(({ d }) => (d.fn ? [d.fn] : [])));
   const summaries = new Summaries(checker, RULE_IMPLS, settings, (n) => handlerFns.has(n));
   const suppressions = new Suppressions();
+  const handlerKinds = new Map<ts.Node, HandlerKind>(discovered.flatMap(({ d }) => (d.fn ? [[d.fn, d.kind] as const] : [])));
+  const fixContext: BlockingContext = { checker, options, handlerKind: (n) => handlerKinds.get(n) };
 
   const handlers: Handler[] = [];
   const bound: BoundHandler[] = [];
@@ -236,7 +239,7 @@ export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisSte
             handler: { id: handler.id, label: handler.label, registration },
             chain,
             related: [],
-            fix: det.fix,
+            fix: det.family === 'blocking-cpu' ? { ...det.fix, ...blockingFixData(det, fixContext) } : det.fix,
           });
         }
         for (const io of s.io) {

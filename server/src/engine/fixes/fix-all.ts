@@ -5,7 +5,7 @@
  * expressed as edits against the original text, as `source.fixAll` and `--fix` need.
  */
 import type { EngineSettings } from '../settings';
-import type { CodeFix, FixData, Finding, Range, TextEdit } from '../types';
+import type { BlockingFixData, CodeFix, FixData, Finding, Range, TextEdit } from '../types';
 import { offsetAt } from './applyEdits';
 import { fixesFor } from './index';
 import { positionAt } from './source';
@@ -49,7 +49,7 @@ export function planFixAll(file: string, text: string, findings: readonly Findin
       if (fixesFor(finding, text, settings).some((f) => f.isPreferred)) skipped.push(finding);
       continue;
     }
-    const fix = fixesFor(mapped, current, settings).find((f) => f.isPreferred);
+    const fix = fixesFor(mapped, current, settings).find((f) => f.isPreferred && !f.disabled && !f.creates?.length);
     if (!fix) continue;
     const edits = fix.edits
       .filter((e) => e.file === file)
@@ -83,7 +83,25 @@ function mapFinding(finding: Finding, map: (r: Range) => Range | undefined): Fin
     if (!loop) return undefined;
     fix = { ...fix, loop };
   }
-  return { ...finding, location: { ...finding.location, range }, fix };
+  return { ...finding, location: { ...finding.location, range }, fix: { ...fix, ...mapBlocking(fix, map) } };
+}
+
+/**
+ * The blocking-cpu parts of fix data moved into the current text; a part with a range that cannot be moved is
+ * left out (so its fix is not offered). The worker offload is never preferred and is always left out.
+ */
+function mapBlocking(fix: FixData, map: (r: Range) => Range | undefined): BlockingFixData {
+  const out: BlockingFixData = { swap: undefined, conversion: undefined, offload: undefined };
+  if (fix.swap) {
+    const call = map(fix.swap.call);
+    if (call) out.swap = { ...fix.swap, call };
+  }
+  if (fix.conversion) {
+    const fn = map(fix.conversion.fn);
+    const calls = (fix.conversion.calls ?? []).map(map);
+    if (fn && calls.every((c) => c)) out.conversion = { ...fix.conversion, fn, calls: calls as Range[] };
+  }
+  return out;
 }
 
 function mapRange(spans: readonly Span[], original: string, current: string, r: Range): Range | undefined {

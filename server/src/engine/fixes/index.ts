@@ -8,17 +8,26 @@ import { removeSuppressionFix } from './remove-suppression';
 import { parseSource } from './source';
 import { wrapPLimitFix } from './wrap-p-limit';
 import { yieldInLoopFix } from './yield-in-loop';
+import { partitionAsyncFix } from './async-conversion';
+import { syncToAsyncFix } from './sync-to-async';
+import { workerOffloadFix } from './worker-offload';
 
 export { DISABLE_NEXT_LINE, DISABLE_DIRECTIVE, DISABLE_REASON_PLACEHOLDER } from './disable-next-line';
 export { REMOVE_SUPPRESSION } from './remove-suppression';
 export { WRAP_P_LIMIT } from './wrap-p-limit';
 export { YIELD_IN_LOOP } from './yield-in-loop';
+export { PARTITION_ASYNC } from './async-conversion';
+export { SYNC_TO_ASYNC } from './sync-to-async';
+export { WORKER_OFFLOAD } from './worker-offload';
 
 /**
  * The quick fixes for one finding, computed from `text`, the current text of the finding's file (whose
  * positions the finding's ranges refer to): the fix its `fix` data asks for (`looplens.wrap-p-limit` for
- * `limit-fanout`, `looplens.yield-in-loop` for `yield-in-loop`) when it applies, preferred and first, then
- * `looplens.disable-next-line`; for `looplens/unused-suppression`, only `looplens.remove-suppression`. Each fix's edits are in the finding's file and never overlap. Returns fewer
+ * `limit-fanout`, `looplens.yield-in-loop` or `looplens.partition-async` for `yield-in-loop`) when it applies,
+ * preferred and first; for blocking-cpu findings `looplens.sync-to-async` (preferred) and
+ * `looplens.worker-offload` (never preferred), either possibly disabled with a reason; then
+ * `looplens.disable-next-line`; for `looplens/unused-suppression`, only `looplens.remove-suppression`. Each fix's
+ * edits are in the finding's file and never overlap. Returns fewer
  * fixes (possibly none) when the text no longer matches the finding's ranges. Pure; does not throw on any
  * text.
  */
@@ -27,7 +36,8 @@ export function fixesFor(finding: Finding, text: string, settings: EngineSetting
   if (finding.ruleId === UNUSED_SUPPRESSION) return [removeSuppressionFix(finding, src)].filter((f): f is CodeFix => f !== undefined);
   const fixes: (CodeFix | undefined)[] = [];
   if (finding.fix.kind === 'limit-fanout') fixes.push(wrapPLimitFix(finding, src));
-  if (finding.fix.kind === 'yield-in-loop') fixes.push(yieldInLoopFix(finding, src, settings));
+  if (finding.fix.kind === 'yield-in-loop') fixes.push(yieldInLoopFix(finding, src, settings), partitionAsyncFix(finding, src, settings));
+  if (finding.family === 'blocking-cpu') fixes.push(syncToAsyncFix(finding, src), workerOffloadFix(finding, src));
   fixes.push(disableNextLineFix(finding, src));
   return fixes.filter((f): f is CodeFix => f !== undefined);
 }

@@ -41,8 +41,9 @@ type Loop = ts.ForStatement | ts.ForOfStatement | ts.ForInStatement | ts.WhileSt
  * The yield fix for a `yield-in-loop` finding, or undefined when it does not apply: another fix kind, a
  * loop outside an async function (per the finding and the syntax), no loop statement exactly at
  * `fix.loop` (array-method loops included), `yieldEvery` below 1, or a loop that already yields first thing.
+ * `assumeAsync`: another edit of the same fix makes the enclosing function async (`looplens.partition-async`).
  */
-export function yieldInLoopFix(finding: Finding, src: FixSource, settings: EngineSettings): CodeFix | undefined {
+export function yieldInLoopFix(finding: Finding, src: FixSource, settings: EngineSettings, assumeAsync = false): CodeFix | undefined {
   const fix = finding.fix;
   if (fix.kind !== 'yield-in-loop' || !fix.inAsyncFunction) return undefined;
   const every = Math.floor(settings.yieldEvery);
@@ -52,7 +53,7 @@ export function yieldInLoopFix(finding: Finding, src: FixSource, settings: Engin
     .find(isLoop);
   if (!loop) return undefined;
   const fn = enclosingFunction(loop);
-  if (fn && !isAsync(fn)) return undefined;
+  if (fn && !isAsync(fn) && !assumeAsync) return undefined;
 
   const code = styleOf(src);
   const edits = new EditBuilder(src);
