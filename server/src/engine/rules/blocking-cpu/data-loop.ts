@@ -25,7 +25,7 @@ export const meta: RuleMeta = {
   family: 'blocking-cpu',
   description: 'A loop whose work grows with the data (nested loops over collections) runs on the event loop without yielding.',
   defaultSeverity: 'warning',
-  fixIds: ['looplens.yield-in-loop', 'looplens.disable-next-line'],
+  fixIds: ['looplens.yield-in-loop', 'looplens.partition-async', 'looplens.worker-offload', 'looplens.disable-next-line'],
 };
 
 /** A loop that runs synchronously over data: statement loops that never await, array methods with sync callbacks. */

@@ -22,7 +22,7 @@ export const meta: RuleMeta = {
   family: 'blocking-cpu',
   description: 'JSON.parse or JSON.stringify of a request- or result-sized value runs on the event loop.',
   defaultSeverity: 'warning',
-  fixIds: ['looplens.disable-next-line'],
+  fixIds: ['looplens.worker-offload', 'looplens.disable-next-line'],
 };
 
 const MAX_DEPTH = 3;

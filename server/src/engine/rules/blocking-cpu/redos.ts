@@ -25,7 +25,7 @@ export const meta: RuleMeta = {
   family: 'blocking-cpu',
   description: 'A regular expression with super-linear backtracking is applied to input on the event loop.',
   defaultSeverity: 'warning',
-  fixIds: ['looplens.disable-next-line'],
+  fixIds: ['looplens.worker-offload', 'looplens.disable-next-line'],
 };
 
 const ON_REGEX = new Set(['test', 'exec']);

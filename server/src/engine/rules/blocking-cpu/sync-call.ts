@@ -25,7 +25,7 @@ export const meta: RuleMeta = {
   family: 'blocking-cpu',
   description: 'A synchronous fs, crypto, zlib or child_process call (or a library *Sync function) runs on the event loop inside a handler.',
   defaultSeverity: 'warning',
-  fixIds: ['looplens.disable-next-line'],
+  fixIds: ['looplens.sync-to-async', 'looplens.worker-offload', 'looplens.disable-next-line'],
 };
 
 export const rule: Rule = {
