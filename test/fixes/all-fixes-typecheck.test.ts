@@ -25,6 +25,10 @@ const REPO = path.resolve(__dirname, '../..');
 /** ../shared/corpus from the main checkout, or from a helper's work tree two levels below it. */
 const CORPUS = [path.resolve(REPO, '..', 'shared', 'corpus'), path.resolve(REPO, '..', '..', 'shared', 'corpus')].find((d) => fs.existsSync(path.join(d, 'cases'))) ?? path.resolve(REPO, '..', 'shared', 'corpus');
 
+const RUNNABLE_TSCONFIG = {
+  compilerOptions: { target: 'ES2022', lib: ['ES2023'], module: 'ESNext', moduleResolution: 'Bundler', types: ['node'], strict: true, skipLibCheck: true },
+};
+
 /** One fix applied alone: the files it changes or creates, with their whole new text. */
 interface Variant {
   finding: Finding;
@@ -194,6 +198,20 @@ describe('every offered fix type-checks and removes its finding', () => {
     report(t, 'rule fixtures, total', total);
     assert.ok(total.fixes > 0);
     assert.deepEqual(total.failures, []);
+  });
+
+  it('on the runnable fixtures (test/fixes/runnable), where every blocking-cpu fix kind applies', { timeout: 15 * 60_000 }, (t) => {
+    fs.mkdirSync(path.join(REPO, '.test-tmp'), { recursive: true });
+    const root = norm(fs.mkdtempSync(path.join(REPO, '.test-tmp', 'fixes-runnable-')));
+    cleanup.push(root);
+    fs.cpSync(path.join(__dirname, 'runnable'), root, { recursive: true });
+    fs.writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify(RUNNABLE_TSCONFIG));
+    const o = checkAllFixes(root, path.join(root, 'tsconfig.json'));
+    report(t, 'runnable fixtures', o);
+    for (const id of ['looplens.sync-to-async', 'looplens.partition-async', 'looplens.worker-offload', 'looplens.yield-in-loop', 'looplens.wrap-p-limit']) {
+      assert.ok(o.byFixId.get(id), `no ${id} applied`);
+    }
+    assert.deepEqual(o.failures, []);
   });
 
   const noCorpus = !fs.existsSync(path.join(CORPUS, 'cases')) && `no labelled corpus at ${CORPUS}`;

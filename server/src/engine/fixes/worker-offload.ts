@@ -89,9 +89,15 @@ export function workerOffloadFix(finding: Finding, src: FixSource): CodeFix | un
   else filename = `${bind('node:path', 'join')}(__dirname, ${q}${runtimeName}${q})`;
   const pool = freeName(`${data.name}Pool`, taken);
   const { eol, indent, semi } = code;
+  // `pool.run` would return `any`: type the pool from the moved function, through a type-only import.
+  let typeArgs = '';
+  if (isTs) {
+    imports.push(`import type { ${data.name} } from ${q}./${runtimeName}${q}${semi}`);
+    typeArgs = `<Parameters<typeof ${data.name}>, ReturnType<typeof ${data.name}>>`;
+  }
   const declaration = [
     `/** Runs \`${data.name}\` (${workerName}${source}) off the event loop; CPU-bound work gains nothing from more threads than cores. */`,
-    `const ${pool} = new ${piscina}({`,
+    `const ${pool} = new ${piscina}${typeArgs}({`,
     `${indent}filename: ${filename},`,
     `${indent}maxThreads: Math.max(1, ${parallelism}() - 1),`,
     `})${semi}`,
