@@ -1,0 +1,157 @@
+#!/usr/bin/env node
+// Editor bench (`npm run bench:lsp`): drives the real language server (dist/server.js --stdio) over the protocol
+// on a generated corpus (default 1,000 files) and prints
+//   - cold: didOpen of one service file → its first publishDiagnostics (the server loads the project first);
+//   - edits: 50 scripted didChange edits, each timed to the publishDiagnostics for its version (p50/p95, ms),
+//     reported as measured and beyond the server's debounce quiet period (the wait an editor overlaps with
+//     typing);
+//   - RSS of the server (VmRSS, and peak VmHWM, from /proc) after 500 more edits, every tenth awaited.
+//
+//   node bench/lsp.mjs [--files 1000] [--edits 50] [--soak 500] [--server dist/server.js] [--open src/services/service1.ts]
+//   node bench/lsp.mjs --root <folder> --open <file>   # any project, e.g. a real package from .bench-cache
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
+import { generate } from './generate.mjs';
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** The server's default quiet period after an edit (server/src/session.ts). */
+const DEBOUNCE_MS = 150;
+const DEADLINE_MS = 10 * 60_000;
+
+const { values } = parseArgs({
+  options: {
+    files: { type: 'string', default: '1000' },
+    root: { type: 'string' },
+    open: { type: 'string', default: 'src/services/service1.ts' },
+    edits: { type: 'string', default: '50' },
+    soak: { type: 'string', default: '500' },
+    server: { type: 'string', default: join(REPO, 'dist', 'server.js') },
+  },
+});
+
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+/** VmRSS and VmHWM (peak) of a process in MiB, from /proc. */
+function rssOf(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+async function main() {
+  const root = values.root ? resolve(values.root) : generate(Number(values.files));
+  const file = resolve(root, values.open);
+  if (!existsSync(values.server)) throw new Error(`${values.server} is missing: run npm run build first`);
+  if (!existsSync(file)) throw new Error(`${file} does not exist`);
+  const uri = pathToFileURL(file).href;
+  const original = readFileSync(file, 'utf8');
+
+  const child = spawn(process.execPath, [values.server, '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+  const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  /** Resolvers waiting for diagnostics of `uri` at a version. */
+  const waiting = new Map();
+  let lastVersion = -1;
+  connection.onNotification('textDocument/publishDiagnostics', (p) => {
+    if (p.uri !== uri) return;
+    lastVersion = p.version ?? lastVersion;
+    for (const [version, done] of waiting) {
+      if ((p.version ?? version) >= version) {
+        waiting.delete(version);
+        done(p);
+      }
+    }
+  });
+  connection.onNotification('window/logMessage', (p) => {
+    if (p.type === 1) process.stderr.write(`server error: ${p.message.split('\n')[0]}\n`);
+  });
+  connection.onRequest('client/registerCapability', () => null);
+  connection.listen();
+  const diagnosticsFor = (version) =>
+    new Promise((res, rej) => {
+      const timer = setTimeout(() => rej(new Error(`no diagnostics for version ${version} within ${DEADLINE_MS} ms`)), DEADLINE_MS);
+      waiting.set(version, (p) => {
+        clearTimeout(timer);
+        res(p);
+      });
+    });
+
+  const rootUri = pathToFileURL(root).href;
+  await connection.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri,
+    workspaceFolders: [{ uri: rootUri, name: 'bench' }],
+    capabilities: { workspace: { workspaceEdit: { documentChanges: true } }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+  });
+  await connection.sendNotification('initialized', {});
+
+  // Cold: open → first diagnostics for the opened file.
+  let version = 1;
+  let t0 = performance.now();
+  const first = diagnosticsFor(version);
+  await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version, text: original } });
+  const cold = await first;
+  const coldMs = performance.now() - t0;
+
+  // Scripted edits: alternately insert and remove a nested loop over the parsed rows in the import function, so
+  // the findings change with every edit; each edit waits for the diagnostics of its version.
+  const lines = original.split('\n');
+  const at = lines.findLastIndex((l) => l.includes('let count = 0;')) + 1;
+  if (at === 0) throw new Error(`${values.open} has no \`let count = 0;\` line to edit after (open a generated service file)`);
+  const inserted = '  for (const a of parsed.rows) for (const b of parsed.rows) if (a.id === b.id) count--;';
+  const edit = (k) =>
+    k % 2 === 0
+      ? { range: { start: { line: at, character: 0 }, end: { line: at, character: 0 } }, text: `${inserted}\n` }
+      : { range: { start: { line: at, character: 0 }, end: { line: at + 1, character: 0 } }, text: '' };
+  const send = (k) => {
+    version++;
+    return connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [edit(k)] });
+  };
+  // A document left with the loop inserted after an odd number of edits would shift the next edit's lines.
+  const edits = Number(values.edits) + (Number(values.edits) % 2);
+  const latencies = [];
+  const counts = new Set();
+  for (let k = 0; k < edits; k++) {
+    t0 = performance.now();
+    const next = diagnosticsFor(version + 1);
+    await send(k);
+    const p = await next;
+    latencies.push(performance.now() - t0);
+    counts.add(p.diagnostics.length);
+  }
+
+  // Soak: many more edits; every tenth waits for its diagnostics (typing bursts in between are coalesced).
+  const soak = Number(values.soak) + (Number(values.soak) % 2);
+  for (let k = 0; k < soak; k++) {
+    const wait = k % 10 === 9 ? diagnosticsFor(version + 1) : undefined;
+    await send(k);
+    if (wait) await wait;
+  }
+  const mem = rssOf(child.pid);
+  await connection.sendRequest('shutdown');
+  await connection.sendNotification('exit');
+  connection.dispose();
+  child.kill();
+
+  const p50 = pct(latencies, 50);
+  const p95 = pct(latencies, 95);
+  console.log(`\nLoopLens language server bench on ${root} (opened ${values.open}); load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log('| measure | value | target |');
+  console.log('|---|---|---|');
+  console.log(`| cold: didOpen → first diagnostics (${cold.diagnostics.length}) | ${coldMs.toFixed(0)} ms | ≤ 1,500 ms ${coldMs <= 1500 ? '✓' : '✗'} |`);
+  console.log(`| didChange → publishDiagnostics, ${edits} edits, p50 / p95 | ${p50.toFixed(0)} / ${p95.toFixed(0)} ms | |`);
+  console.log(`| same, beyond the ${DEBOUNCE_MS} ms debounce, p50 / p95 | ${(p50 - DEBOUNCE_MS).toFixed(0)} / ${(p95 - DEBOUNCE_MS).toFixed(0)} ms | p95 ≤ 50 ms ${p95 - DEBOUNCE_MS <= 50 ? '✓' : '✗'} |`);
+  console.log(`| server RSS after ${edits + soak} edits (peak) | ${mem.rss.toFixed(0)} MiB (${mem.peak.toFixed(0)} MiB) | ≤ 600 MiB ${mem.rss <= 600 ? '✓' : '✗'} |`);
+  console.log(`(diagnostic counts seen while editing: ${[...counts].sort((a, b) => a - b).join(', ')})`);
+}
+
+main().catch((e) => {
+  console.error(`bench:lsp: ${e.message}`);
+  process.exitCode = 1;
+});
