@@ -8,6 +8,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { explicitSettings } from './explicitSettings';
+import { createErrorHandler } from './errorHandler';
 
 /** The client id: also the settings prefix, so `looplens.trace.server` controls LSP tracing. */
 export const CLIENT_ID = 'looplens';
@@ -64,6 +65,7 @@ export function createLanguageClient(context: ExtensionContext, outputChannel: L
         },
       },
     },
+    errorHandler: createErrorHandler({ log: (message) => outputChannel.error(message) }),
   };
   return new LanguageClient(CLIENT_ID, 'LoopLens', serverOptions, clientOptions);
 }

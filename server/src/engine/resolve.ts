@@ -4,6 +4,7 @@
  */
 import { ts } from 'ts-morph';
 import { isFunctionWithBody, skipOuter, type FunctionNode } from './ast';
+import { isOverBudget } from './budget';
 
 /** Where a callee is declared. */
 export interface CalleeInfo {
@@ -74,7 +75,7 @@ export function functionOfDeclaration(decl: ts.Node | undefined): FunctionNode |
 }
 
 function isProjectSource(sf: ts.SourceFile): boolean {
-  return !sf.isDeclarationFile && !sf.fileName.includes('/node_modules/');
+  return !sf.isDeclarationFile && !sf.fileName.includes('/node_modules/') && !isOverBudget(sf);
 }
 
 /** Describes a declaration: its name, module or package, and its body if it is in the project. */

@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { minimatch } from 'minimatch';
-import type { Project } from 'ts-morph';
+import type { Project, SourceFile } from 'ts-morph';
 import { normalizePath } from './ast';
+import { overBudget } from './budget';
 import { analyzeProgramSteps } from './analysis';
 import { loadProjectSteps, type LoadedProject } from './project';
 import { resolveSettings, type EngineSettings } from './settings';
@@ -43,6 +44,8 @@ export class Workspace {
   private readonly tsconfig?: string;
   private readonly overlays = new Map<string, string>();
   private loaded?: { project: Project; skipped: SkippedFile[] };
+  /** Files left out of the loaded project as over the per-file budget or unparsable overlays, with the reason. */
+  private readonly overBudget = new Map<string, string>();
 
   constructor(options: WorkspaceOptions) {
     this.root = normalizePath(nodePath.resolve(options.root));
@@ -58,7 +61,7 @@ export class Workspace {
     if (!this.loaded) return;
     const sf = this.loaded.project.getSourceFile(f);
     if (text !== undefined) {
-      if (sf?.getFullText() !== text && this.isUnderRoot(f)) this.loaded.project.createSourceFile(f, text, { overwrite: true });
+      if (sf?.getFullText() !== text && this.isUnderRoot(f)) this.addOverlay(this.loaded.project, f, text);
     } else if (sf) {
       try {
         sf.refreshFromFileSystemSync();
@@ -93,10 +96,38 @@ export class Workspace {
   private *loadSteps(): Generator<AnalysisStep, { project: Project; skipped: SkippedFile[] }> {
     if (!this.loaded) {
       const { project, skipped }: LoadedProject = yield* loadProjectSteps(this.root, this.settings.exclude, this.tsconfig);
-      for (const [file, text] of this.overlays) if (this.isUnderRoot(file)) project.createSourceFile(file, text, { overwrite: true });
       this.loaded = { project, skipped };
+      this.overBudget.clear();
+      for (const sf of project.getSourceFiles()) this.addChecked(sf);
+      for (const [file, text] of this.overlays) if (this.isUnderRoot(file)) this.addOverlay(project, file, text);
     }
     return this.loaded;
+  }
+
+  /** Parses editor text into the project; text the parser cannot take (its recursion overflows) leaves the file out. */
+  private addOverlay(project: Project, file: string, text: string): void {
+    try {
+      this.addChecked(project.createSourceFile(file, text, { overwrite: true }));
+    } catch (e) {
+      const stale = project.getSourceFile(file);
+      if (stale) project.removeSourceFile(stale);
+      this.overBudget.set(file, `could not be parsed: ${String((e as Error).message).split('\n')[0]}`);
+    }
+  }
+
+  /**
+   * Keeps a just-parsed file in the project only when it is within the per-file budget: the binder and the
+   * engine's walks are recursive, so a file nested too deep would overflow the stack of the whole analysis.
+   */
+  private addChecked(sf: SourceFile): void {
+    const file = normalizePath(sf.getFilePath());
+    const reason = overBudget(sf.compilerNode);
+    if (reason) {
+      this.overBudget.set(file, reason);
+      this.loaded?.project.removeSourceFile(sf);
+    } else {
+      this.overBudget.delete(file);
+    }
   }
 
   /** Analyses the workspace and returns handlers and findings for the requested paths. Throws CancelledError. */
@@ -132,14 +163,19 @@ export class Workspace {
       if (include.length > 0 && !include.some((g) => minimatch(r, g, { dot: true }))) return false;
       return !exclude.some((g) => minimatch(r, g, { dot: true }));
     };
-    const files = program
-      .getSourceFiles()
-      .filter((sf) => !sf.isDeclarationFile && !sf.fileName.includes('/node_modules/') && this.isUnderRoot(normalizePath(sf.fileName)));
+    const overBudgetFiles = [...this.overBudget].map(([file, reason]) => ({ file, reason }));
+    const files = program.getSourceFiles().filter((sf) => {
+      if (sf.isDeclarationFile || sf.fileName.includes('/node_modules/')) return false;
+      // Also checked for files outside the root that the program imports, so calls into them are not followed.
+      const reason = overBudget(sf);
+      if (reason && !this.overBudget.has(normalizePath(sf.fileName))) overBudgetFiles.push({ file: normalizePath(sf.fileName), reason });
+      return !reason && this.isUnderRoot(normalizePath(sf.fileName));
+    });
     const { handlers, findings } = yield* analyzeProgramSteps({ program, files, inScope, settings: this.settings, token });
     return {
       handlers,
       findings,
-      skipped: skipped.filter((s) => inScope(s.file) || s.file.endsWith('tsconfig.json')),
+      skipped: [...skipped, ...overBudgetFiles].filter((s) => inScope(s.file) || s.file.endsWith('tsconfig.json')),
       files: files.map((f) => normalizePath(f.fileName)).filter(inScope),
     };
   }
