@@ -13,23 +13,12 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { prng } from './prng.mjs';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const CACHE = join(REPO, '.bench-cache');
 /** Bumped whenever the generated code changes, so stale corpora are rewritten. */
 const GENERATOR_VERSION = 2;
-
-/** mulberry32: a 32-bit seeded PRNG (public domain, Tommy Ettinger); returns floats in [0, 1). */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ENTITIES = ['order', 'user', 'invoice', 'product', 'report', 'session', 'ticket', 'payment', 'shipment', 'review', 'tenant', 'audit'];
 const cap = (s) => s[0].toUpperCase() + s.slice(1);

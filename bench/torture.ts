@@ -21,6 +21,7 @@ import { overBudget } from '../server/src/engine/budget';
 import { skipReason } from '../server/src/engine/project';
 import { resolveSettings } from '../server/src/engine/settings';
 import { Workspace } from '../server/src/engine/workspace';
+import { prng } from './prng.mjs';
 
 const REPO = nodePath.join(__dirname, '..');
 /** A batch taking longer than this (per file, ms) is reported as over budget. */
@@ -34,18 +35,6 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '20260' },
   },
 });
-
-/** mulberry32 (public domain): deterministic mutations for a given seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Tally {
   files: number;

@@ -10,18 +10,9 @@ import { tmpdir } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import type { AnalysisResult } from '../../server/src/engine/types';
 import { Workspace } from '../../server/src/engine/workspace';
+import { SYNC_HANDLER } from './fixture';
 
 const root = mkdtempSync(`${tmpdir()}/looplens-torture-`).replace(/\\/g, '/');
-const HANDLER = [
-  "import express from 'express';",
-  "import { readFileSync } from 'node:fs';",
-  'const app = express();',
-  "app.get('/cfg', (req, res) => {",
-  "  res.send(readFileSync('/etc/app.json', 'utf8'));",
-  '});',
-  'app.listen(3000);',
-  '',
-].join('\n');
 
 function write(rel: string, text: string | Buffer): void {
   writeFileSync(`${root}/${rel}`, text);
@@ -33,9 +24,9 @@ describe('engine on hostile input', () => {
   before(() => {
     mkdirSync(`${root}/src`);
     write('tsconfig.json', '{ "compilerOptions": { "strict": true, ');
-    write('src/app.ts', HANDLER);
-    write('src/truncated.ts', HANDLER.slice(0, HANDLER.indexOf("'utf8'")));
-    write('src/unbalanced.ts', HANDLER.replace(/}/g, '').replace('app.listen', '{ ( [ app.listen'));
+    write('src/app.ts', SYNC_HANDLER);
+    write('src/truncated.ts', SYNC_HANDLER.slice(0, SYNC_HANDLER.indexOf("'utf8'")));
+    write('src/unbalanced.ts', SYNC_HANDLER.replace(/}/g, '').replace('app.listen', '{ ( [ app.listen'));
     write('src/parens.ts', `export const x = ${'(\n'.repeat(10_000)}1${')\n'.repeat(10_000)};\n`);
     write('src/deep.ts', `export function f(a: unknown) {\n${'if (a) {\n'.repeat(600)}${'}\n'.repeat(600)}}\n`);
     write('src/big.ts', `export const rows = [\n${'  { id: 1, name: "row" },\n'.repeat(50_000)}];\n`);
@@ -71,15 +62,15 @@ describe('engine on hostile input', () => {
   test('an editor overlay nested too deep is left out like a file on disk', () => {
     const ws = new Workspace({ root });
     ws.analyze();
-    ws.setOverlay(`${root}/src/app.ts`, `${HANDLER}export function g(a: unknown) {\n${'if (a) {\n'.repeat(600)}${'}\n'.repeat(600)}}\n`);
+    ws.setOverlay(`${root}/src/app.ts`, `${SYNC_HANDLER}export function g(a: unknown) {\n${'if (a) {\n'.repeat(600)}${'}\n'.repeat(600)}}\n`);
     const deep = ws.analyze();
     assert.equal(deep.skipped.find((s) => s.file.endsWith('/src/app.ts'))?.reason, 'syntax nested deeper than 1,000 levels (generated code is not analysed)');
     assert.ok(!deep.files.some((f) => f.endsWith('/src/app.ts')));
-    ws.setOverlay(`${root}/src/app.ts`, `${HANDLER}export const z = ${'(\n'.repeat(10_000)}1${')\n'.repeat(10_000)};\n`);
+    ws.setOverlay(`${root}/src/app.ts`, `${SYNC_HANDLER}export const z = ${'(\n'.repeat(10_000)}1${')\n'.repeat(10_000)};\n`);
     const unparsable = ws.analyze();
     assert.equal(unparsable.skipped.find((s) => s.file.endsWith('/src/app.ts'))?.reason, 'could not be parsed: Maximum call stack size exceeded');
     assert.ok(!unparsable.files.some((f) => f.endsWith('/src/app.ts')));
-    ws.setOverlay(`${root}/src/app.ts`, HANDLER);
+    ws.setOverlay(`${root}/src/app.ts`, SYNC_HANDLER);
     const back = ws.analyze();
     assert.ok(back.files.some((f) => f.endsWith('/src/app.ts')));
     assert.equal(back.skipped.find((s) => s.file.endsWith('/src/app.ts')), undefined);

@@ -14,20 +14,11 @@ import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } fr
 import { startServer } from '../../server/src/server';
 import { pathToUri } from '../../server/src/uri';
 import { TestClient } from '../lsp/client';
+import { SYNC_HANDLER } from './fixture';
 
 const root = mkdtempSync(`${tmpdir()}/looplens-malformed-`).replace(/\\/g, '/');
 const file = `${root}/src/app.ts`;
 const uri = pathToUri(file);
-const CODE = [
-  "import express from 'express';",
-  "import { readFileSync } from 'node:fs';",
-  'const app = express();',
-  "app.get('/cfg', (req, res) => {",
-  "  res.send(readFileSync('/etc/app.json', 'utf8'));",
-  '});',
-  'app.listen(3000);',
-  '',
-].join('\n');
 
 /** One JSON-RPC frame as the wire carries it. */
 const frame = (body: string) => `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
@@ -38,7 +29,7 @@ describe('server on malformed input', () => {
 
   before(async () => {
     mkdirSync(`${root}/src`);
-    writeFileSync(file, CODE);
+    writeFileSync(file, SYNC_HANDLER);
     up = new PassThrough();
     const down = new PassThrough();
     startServer(createConnection(new StreamMessageReader(up), new StreamMessageWriter(down)), { debounceMs: 10 });
@@ -79,7 +70,7 @@ describe('server on malformed input', () => {
       contentChanges: [{ range: { start: { line: 99, character: 0 }, end: { line: 100, character: 0 } }, text: 'x' }],
     });
     const before = client.diagnostics.length;
-    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'typescript', version: 1, text: CODE } });
+    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'typescript', version: 1, text: SYNC_HANDLER } });
     // The first analysis loads the project and Node's typings: slow on a loaded machine, hence the long deadline.
     const published = await client.waitFor(() => client.diagnostics.slice(before).find((p) => p.uri === uri && p.version === 1), 'diagnostics of the opened document', 120_000);
     assert.deepEqual(
