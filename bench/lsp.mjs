@@ -9,6 +9,7 @@
 //
 //   node bench/lsp.mjs [--files 1000] [--edits 50] [--soak 500] [--server dist/server.js] [--open src/services/service1.ts]
 //   node bench/lsp.mjs --root <folder> --open <file>   # any project, e.g. a real package from .bench-cache
+//   LOOPLENS_NODE=<script running node with extra flags> node bench/lsp.mjs   # e.g. to profile the server
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -53,7 +54,7 @@ async function main() {
   const uri = pathToFileURL(file).href;
   const original = readFileSync(file, 'utf8');
 
-  const child = spawn(process.execPath, [values.server, '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.env.LOOPLENS_NODE ?? process.execPath, [values.server, '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   /** Resolvers waiting for diagnostics of `uri` at a version. */
   const waiting = new Map();
@@ -135,7 +136,10 @@ async function main() {
   }
   const mem = rssOf(child.pid);
   await connection.sendRequest('shutdown');
+  const exited = new Promise((res) => child.once('exit', res));
   await connection.sendNotification('exit');
+  // A clean exit lets `node --cpu-prof` (LOOPLENS_NODE=a wrapper script) write its profile.
+  await Promise.race([exited, new Promise((res) => setTimeout(res, 10_000))]);
   connection.dispose();
   child.kill();
 
