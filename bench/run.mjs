@@ -149,24 +149,29 @@ function runCorpus(c, runs) {
   const tools = {
     audit: { args: c.audit, ok: [0, 1] },
     tsc: { args: [process.execPath, TSC, '--noEmit', '-p', c.tsconfig], ok: [0, 1, 2] },
-    eslint: { args: [process.execPath, ESLINT, '-c', cfg, '--no-warn-ignored', '-f', 'json', '-o', '/dev/null', ...c.eslintFiles], ok: [0, 1] },
+    eslint: { args: [process.execPath, ESLINT, '-c', cfg, '--no-warn-ignored', '--no-error-on-unmatched-pattern', '-f', 'json', '-o', '/dev/null', ...c.eslintFiles], ok: [0, 1] },
   };
   const samples = { audit: [], tsc: [], eslint: [] };
   // Interleaved, so a change of load during the run hits every tool alike.
   for (let i = 0; i < runs; i++) {
     for (const [tool, t] of Object.entries(tools)) {
       const m = measure(c.dir, t.args, t.ok);
-      if (m.failure) throw new Error(`${tool} on ${c.name} (${c.files} files) failed: ${m.failure}`);
+      if (m.failure) {
+        process.stderr.write(`  ${c.name} ${c.files}: ${tool} FAILED: ${m.failure}\n`);
+        continue;
+      }
       samples[tool].push(m);
       process.stderr.write(`  ${c.name} ${c.files}: ${tool} run ${i + 1}: ${m.wall.toFixed(1)} s wall, ${m.cpu.toFixed(1)} s CPU, ${m.rss.toFixed(0)} MiB (load ${load()})\n`);
     }
   }
-  const med = (tool) => ({ wall: median(samples[tool].map((s) => s.wall)), cpu: median(samples[tool].map((s) => s.cpu)), rss: median(samples[tool].map((s) => s.rss)) });
+  const med = (tool) =>
+    samples[tool].length === 0 ? undefined : { wall: median(samples[tool].map((s) => s.wall)), cpu: median(samples[tool].map((s) => s.cpu)), rss: median(samples[tool].map((s) => s.rss)) };
   return { audit: med('audit'), tsc: med('tsc'), eslint: med('eslint') };
 }
 
-const fmt = (m) => `${m.wall.toFixed(1)} / ${m.cpu.toFixed(1)} / ${m.rss.toFixed(0)}`;
+const fmt = (m) => (m ? `${m.wall.toFixed(1)} / ${m.cpu.toFixed(1)} / ${m.rss.toFixed(0)}` : 'failed');
 const ratio = (a, b, target) => {
+  if (a === undefined || b === undefined) return 'n/a';
   const r = a / b;
   return `${r.toFixed(2)}× ${r <= target ? '✓' : '✗'}`;
 };
@@ -196,16 +201,17 @@ async function main() {
   console.log('|---|---|---|---|---|---|---|---|');
   for (const { c, m } of rows) {
     console.log(
-      `| ${c.name} | ${c.files.toLocaleString('en-US')} | ${fmt(m.audit)} | ${fmt(m.tsc)} | ${fmt(m.eslint)} | ${ratio(m.audit.wall, m.tsc.wall, TARGETS.tscWall)} | ${ratio(m.audit.wall, m.eslint.wall, TARGETS.eslintWall)} | ${ratio(m.audit.rss, m.tsc.rss, TARGETS.tscRss)} |`,
+      `| ${c.name} | ${c.files.toLocaleString('en-US')} | ${fmt(m.audit)} | ${fmt(m.tsc)} | ${fmt(m.eslint)} | ${ratio(m.audit?.wall, m.tsc?.wall, TARGETS.tscWall)} | ${ratio(m.audit?.wall, m.eslint?.wall, TARGETS.eslintWall)} | ${ratio(m.audit?.rss, m.tsc?.rss, TARGETS.tscRss)} |`,
     );
   }
   const gen = rows.filter((r) => r.c.name.startsWith('synthetic'));
   const small = gen.find((r) => r.c.files === 1000);
   const large = gen.find((r) => r.c.files === 5000);
-  if (small && large) {
+  if (small?.m.audit && large?.m.audit) {
     const growth = large.m.audit.wall / small.m.audit.wall;
     console.log(`\nGrowth 1,000 → 5,000 files: audit wall ×${growth.toFixed(2)} (linear: ×5.00) ${growth <= 5 ? '✓' : '✗'}`);
   }
+  if (rows.some(({ m }) => !m.audit || !m.tsc || !m.eslint)) process.exitCode = 1;
   writeFileSync(join(CACHE, 'bench.json'), JSON.stringify({ date: new Date().toISOString(), runs, load: { start: startLoad, end: load() }, rows: rows.map(({ c, m }) => ({ name: c.name, files: c.files, ...m })) }, null, 2));
 }
 
