@@ -1,17 +1,17 @@
 #!/usr/bin/env node
 // Editor bench (`npm run bench:lsp`): drives the real language server (dist/server.js --stdio) over the protocol
 // on a generated corpus (default 1,000 files) and prints
-//   - cold: didOpen of one service file → its first publishDiagnostics (the server loads the project first);
+//   - cold: didOpen of a service file a handler reaches → its first publishDiagnostics (the server loads the project first);
 //   - edits: 50 scripted didChange edits, each timed to the publishDiagnostics for its version (p50/p95, ms),
 //     reported as measured and beyond the server's debounce quiet period (the wait an editor overlaps with
 //     typing);
 //   - RSS of the server (VmRSS, and peak VmHWM, from /proc) after 500 more edits, every tenth awaited.
 //
-//   node bench/lsp.mjs [--files 1000] [--edits 50] [--soak 500] [--server dist/server.js] [--open src/services/service1.ts]
+//   node bench/lsp.mjs [--files 1000] [--edits 50] [--soak 500] [--server dist/server.js] [--open src/services/serviceN.ts]
 //   node bench/lsp.mjs --root <folder> --open <file>   # any project, e.g. a real package from .bench-cache
 //   LOOPLENS_NODE=<script running node with extra flags> node bench/lsp.mjs   # e.g. to profile the server
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -28,7 +28,7 @@ const { values } = parseArgs({
   options: {
     files: { type: 'string', default: '1000' },
     root: { type: 'string' },
-    open: { type: 'string', default: 'src/services/service1.ts' },
+    open: { type: 'string' },
     edits: { type: 'string', default: '50' },
     soak: { type: 'string', default: '500' },
     server: { type: 'string', default: join(REPO, 'dist', 'server.js') },
@@ -46,8 +46,22 @@ function rssOf(pid) {
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
+/**
+ * A generated service whose import function (where the scripted edits go) a route handler calls, so the edits
+ * change what is reported.
+ */
+function reachedService(root) {
+  const routes = readdirSync(join(root, 'src', 'routes')).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  for (const r of routes) {
+    const m = /\bimport[A-Z]\w*s(\d+)\(/.exec(readFileSync(join(root, 'src', 'routes', r), 'utf8'));
+    if (m) return `src/services/service${m[1]}.ts`;
+  }
+  throw new Error(`no route in ${root} calls a service's import function: pass --open`);
+}
+
 async function main() {
   const root = values.root ? resolve(values.root) : generate(Number(values.files));
+  values.open ??= reachedService(root);
   const file = resolve(root, values.open);
   if (!existsSync(values.server)) throw new Error(`${values.server} is missing: run npm run build first`);
   if (!existsSync(file)) throw new Error(`${file} does not exist`);
