@@ -102,8 +102,126 @@ app.get('/page', async (req, res) => {
 });
 app.listen(1);`,
     },
+    {
+      name: 'a part of the current row (row[column]) is linear in the data: rows × their own values',
+      code: `${APP}app.get('/attachments', async (_req, res) => {
+  const rows = (await db.rows()) as unknown as Record<string, { key: string }[]>[];
+  const keys: string[] = [];
+  for (const row of rows) for (const column of ['a', 'b', 'c']) keys.push(...row[column]!.map((a) => a.key));
+  res.json(keys);
+});
+app.listen(1);`,
+    },
+    {
+      name: 'each message\'s own parts, through a callback parameter',
+      code: `${APP}interface Msg { parts: { text: string }[] }
+declare const store: { messages(): Promise<Msg[]> };
+app.get('/texts', async (_req, res) => {
+  const messages = await store.messages();
+  res.json(messages.map((m) => m.parts.filter((p) => p.text.length > 0).map((p) => p.text)));
+});
+app.listen(1);`,
+    },
+    {
+      name: 'a helper that loops over the element it is given is per-element work',
+      code: `${APP}interface Doc { id: string; attachments: { key: string }[] }
+declare const docs: { all(): Promise<Doc[]> };
+function keysOf(doc: Doc): string[] {
+  return doc.attachments.filter((a) => a.key.startsWith('s3/')).map((a) => a.key);
+}
+app.get('/keys', async (_req, res) => {
+  const all = await docs.all();
+  const out: string[][] = [];
+  for (const d of all) out.push(keysOf(d));
+  res.json(out.concat(all.map(keysOf)));
+});
+app.listen(1);`,
+    },
+    {
+      name: 'steps × a catalogue built once at module load (config-sized)',
+      code: `${APP}declare const registry: { list(): { type: string }[] };
+const CATALOGUE = registry.list();
+interface Step { type: string }
+declare const automations: { steps(id: string): Promise<Step[]> };
+app.get('/steps/:id', async (req, res) => {
+  const steps = await automations.steps(req.params['id']!);
+  res.json(steps.map((s) => CATALOGUE.find((d) => d.type === s.type)));
+});
+app.listen(1);`,
+    },
+    {
+      name: 'rows × a table\'s schema fields (a schema part of a stored document)',
+      code: `${APP}interface Table { schema: Record<string, { name: string; type: string }>; fields: { name: string; type: string }[] }
+declare const tables: { get(id: string): Promise<Table> };
+app.get('/rows/:table', async (req, res) => {
+  const table = await tables.get(req.params['table']!);
+  const rows = (await db.rows()) as unknown as Record<string, unknown>[];
+  res.json(rows.map((r) => table.fields.filter((f) => f.type === 'number' && typeof r[f.name] !== 'number')));
+});
+app.listen(1);`,
+    },
+    {
+      name: 'required fields × the existing ones: names of schema parts (last-resort heuristic)',
+      code: `${APP}interface Field { name: string; required: boolean }
+declare const meta: { load(): Promise<{ all: Field[]; current: Field[] }> };
+app.post('/check', async (_req, res) => {
+  const { all, current } = await meta.load();
+  const requiredFields = all.filter((f) => f.required);
+  const existingFields = current;
+  res.json(requiredFields.filter((f) => !existingFields.find((e) => e.name === f.name)));
+});
+app.listen(1);`,
+    },
   ],
   invalid: [
+    {
+      name: 'a self-join inside each group is still quadratic in the group',
+      code: `${APP}interface Group { members: Row[] }
+declare const groups: { all(): Promise<Group[]> };
+app.get('/dupes', async (_req, res) => {
+  const all = await groups.all();
+  let n = 0;
+  for (const g of all) for (const a of g.members) n += g.members.filter((b) => b.email === a.email).length;
+  res.json({ n });
+});
+app.listen(1);`,
+      errors: [{ line: L(6), column: 3, message: 'Loop over `all` (from `await groups.all()`) runs `g.members.filter` on every iteration' }],
+    },
+    {
+      name: 'a directory listing × a scan of another listing',
+      code: `${APP}import { readdirSync } from 'node:fs';
+app.get('/orphans', (req, res) => {
+  const uploads = readdirSync('/srv/uploads');
+  const thumbs = readdirSync('/srv/thumbs');
+  res.json(uploads.filter((f) => !thumbs.includes(f)));
+});
+app.listen(1);`,
+      errors: [{ line: L(5), column: 12, message: 'Loop over `uploads` (a directory listing, `readdirSync(\'/srv/uploads\')`) runs `thumbs.includes` (a directory listing, `readdirSync(\'/srv/thumbs\')`)' }],
+    },
+    {
+      name: 'request input through destructuring, result through a helper',
+      code: `${APP}async function loadRows(): Promise<Row[]> {
+  return db.rows();
+}
+app.post('/match', async (req, res) => {
+  const { ids } = req.body;
+  const rows = await loadRows();
+  res.json(ids.map((id) => rows.find((r) => r.id === id)));
+});
+app.listen(1);`,
+      errors: [{ line: L(7), column: 12, message: 'Loop over `ids` (request input `req`) runs `rows.find` (from `await loadRows()`) on every iteration' }],
+    },
+    {
+      name: 'each element\'s text character by character: text is content, not a record\'s shape',
+      code: `${APP}app.get('/checksum', async (_req, res) => {
+  const rows = await db.rows();
+  let sum = 0;
+  for (const r of rows) for (let j = 0; j < r.email.length; j++) sum = (sum * 31 + r.email.charCodeAt(j)) >>> 0;
+  res.json({ sum });
+});
+app.listen(1);`,
+      errors: [{ line: L(4), column: 3, message: 'Loop over `rows` (from `await db.rows()`) runs a loop over `r.email.length`' }],
+    },
     {
       name: 'reduce that copies its accumulator on every element',
       code: `${APP}app.get('/index', async (_req, res) => {
@@ -127,7 +245,7 @@ app.listen(1);`,
   res.json({ n });
 });
 app.listen(1);`,
-      errors: [{ line: L(4), column: 3, message: 'Loop over `req.body.ids` runs a loop over `rows` on every iteration' }],
+      errors: [{ line: L(4), column: 3, message: 'Loop over `req.body.ids` (request input) runs a loop over `rows` (from `await db.rows()`) on every iteration' }],
       output: `import { setImmediate } from 'node:timers/promises';
 
 ${APP}app.post('/pairs', async (req, res) => {
@@ -152,7 +270,7 @@ app.listen(1);`,
   res.json(tree);
 });
 app.listen(1);`,
-      errors: [{ line: L(3), column: 16, message: 'Loop over `all` runs `all.filter` on every iteration' }],
+      errors: [{ line: L(3), column: 16, message: 'Loop over `all` (from `await db.rows()`) runs `all.filter` (from `await db.rows()`) on every iteration' }],
     },
     {
       name: 'includes inside a classic for loop',

@@ -8,8 +8,9 @@ import { calleeName, isFunctionWithBody, type FunctionNode } from '../ast';
 import { resolveCallee, resolveFunctionValue, returnsPromise, type CalleeInfo } from '../resolve';
 import type { EngineSettings } from '../settings';
 import type { DetectEnv, Detection, LinearWork, Rule } from '../rules/rule';
-import { insideBlockingLoop, isBlockingDataLoop } from '../rules/blocking-cpu/data-loop';
+import { insideBlockingLoop, isBlockingDataLoop, loopSize } from '../rules/blocking-cpu/data-loop';
 import { holdsRows, isArrayMethodLoop, isDataScan, loopCollection } from './loops';
+import { isElementPart, originOf } from './provenance';
 import { isInlineCallback, walkOwnWork } from './walk';
 
 /** A call from one project function into another. */
@@ -98,27 +99,54 @@ export class Summaries {
 
   isInline = (fn: ts.Node): boolean => isInlineCallback(fn, this.isHandlerFn);
 
-  /** Whether calling `fn` does work that grows with a collection, and over what (see DetectEnv.linearWork). */
+  isHandler = (fn: ts.Node): boolean => this.isHandlerFn(fn);
+
+  /** Whether calling `fn` does work that grows with a collection, over what, and through which parameters (see LinearWork). */
   linearWork = (fn: FunctionNode): LinearWork => {
     if (this.linear.has(fn)) return this.linear.get(fn);
     this.linear.set(fn, undefined); // cycle guard: recursion counts as no extra work
-    let level: LinearWork;
+    let level: 'row' | 'field' | undefined;
+    const walked: { params: Set<number> | 'any' } = { params: new Set() };
+    const env = { checker: this.checker, callee: this.callee, isHandler: this.isHandler };
+    /** Records a walk over `size`; returns false when it is per-element or config work that costs nothing extra. */
+    const over = (size: ts.Expression | undefined): boolean => {
+      if (!size) {
+        walked.params = 'any';
+        return true;
+      }
+      if (isElementPart(env, size, fn)) return false;
+      const o = originOf(env, size);
+      if (o.kind === 'config' || o.kind === 'fixed') return false;
+      if (o.kind === 'param' && o.fn === fn && o.index !== undefined) {
+        if (walked.params !== 'any') walked.params.add(o.index);
+      } else walked.params = 'any';
+      return true;
+    };
+    const raise = (to: 'row' | 'field') => {
+      if (to === 'row' || !level) level = to;
+    };
     walkOwnWork(fn, this.isInline, (n) => {
-      if (level === 'row') return false;
-      if (isBlockingDataLoop(n, { checker: this.checker }) || isDataScan(this.checker, n)) {
-        const coll = ts.isSpreadElement(n) || ts.isSpreadAssignment(n) ? undefined : loopCollection(n);
-        level = holdsRows(this.checker, coll) ? 'row' : 'field';
-        if (level === 'row') return false;
+      if (level === 'row' && walked.params === 'any') return false;
+      const spread = ts.isSpreadElement(n) || ts.isSpreadAssignment(n);
+      if ((isBlockingDataLoop(n, env) || isDataScan(this.checker, n)) && (spread || over(loopSize(n)))) {
+        if (spread) walked.params = 'any';
+        raise(holdsRows(this.checker, spread ? undefined : loopCollection(n)) ? 'row' : 'field');
       }
       if (ts.isCallExpression(n) || ts.isNewExpression(n)) {
         const body = this.callee(n)?.body;
         const inner = body ? this.linearWork(body) : undefined;
-        if (inner === 'row' || (inner === 'field' && !level)) level = inner;
+        if (inner) {
+          const args = n.arguments ?? [];
+          const via = inner.params === 'any' ? [undefined] : inner.params.map((i) => args[i]);
+          if (via.some((a) => over(a))) raise(inner.level);
+        }
       }
       return undefined;
     });
-    this.linear.set(fn, level);
-    return level;
+    const p = walked.params;
+    const w: LinearWork = level ? { level, params: p === 'any' ? 'any' : [...p].sort((a, b) => a - b) } : undefined;
+    this.linear.set(fn, w);
+    return w;
   };
 
   get(fn: FunctionNode): FnSummary {
@@ -141,6 +169,7 @@ export class Summaries {
       callee: this.callee,
       linearWork: this.linearWork,
       isInline: this.isInline,
+      isHandler: this.isHandler,
     };
     walkOwnWork(fn, this.isInline, (n) => {
       for (const r of this.rules) {

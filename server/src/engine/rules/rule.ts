@@ -14,16 +14,21 @@ export interface DetectEnv {
   settings: EngineSettings;
   /** What a call invokes (cached per call site). */
   callee(call: ts.CallExpression | ts.NewExpression): CalleeInfo | undefined;
-  /**
-   * Whether calling a project function does work that grows with a collection: `row` when it loops over or
-   * scans rows (objects, text), `field` when only over primitives (names, ids), undefined when neither.
-   */
+  /** Whether calling a project function does work that grows with a collection; see {@link LinearWork}. */
   linearWork(fn: FunctionNode): LinearWork;
   /** Whether a nested function runs as part of the walked function (inline callbacks) rather than later. */
   isInline(fn: ts.Node): boolean;
+  /** Whether a function is a discovered handler (its parameters are request input). */
+  isHandler(fn: ts.Node): boolean;
 }
 
-export type LinearWork = 'row' | 'field' | undefined;
+/**
+ * The work a call to a function does over data-sized collections, undefined when none: `level` is `row` when
+ * it loops over or scans rows (objects, text), `field` when only over primitives (names, ids); `params` lists
+ * the parameters whose collections it walks when those are all it walks, or is `any` when it also walks data
+ * it gets elsewhere (a query, module state) — then every call costs that, whatever its arguments.
+ */
+export type LinearWork = { level: 'row' | 'field'; params: readonly number[] | 'any' } | undefined;
 
 /** A construct a rule found in a function; it becomes a finding when a handler reaches the function. */
 export interface Detection {
