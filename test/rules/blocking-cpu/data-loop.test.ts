@@ -172,6 +172,40 @@ app.post('/check', async (_req, res) => {
 });
 app.listen(1);`,
     },
+    {
+      name: 'a recursive walk down a tree visits each node once',
+      code: `${APP}interface Node { type: string; children?: Node[] }
+declare const pages: { tree(): Promise<Node> };
+function collect(node: Node, found: string[]): void {
+  if (!found.includes(node.type)) found.push(node.type);
+  node.children?.forEach((child) => collect(child, found));
+}
+app.get('/types', async (_req, res) => {
+  const found: string[] = [];
+  collect(await pages.tree(), found);
+  res.json(found);
+});
+app.listen(1);`,
+    },
+    {
+      name: 'a while loop over steps, a schema part by its name',
+      code: `${APP}interface Step { id: string; inputs: Record<string, string> }
+function upgrade(steps: Step[], known: string[]): Step[] {
+  const out: Step[] = [];
+  let i = 0;
+  while (i < steps.length) {
+    if (known.includes(steps[i]!.id)) out.push(steps[i]!);
+    i++;
+  }
+  return out;
+}
+declare const automations: { get(id: string): Promise<{ steps: Step[]; known: string[] }> };
+app.get('/automations/:id', async (req, res) => {
+  const a = await automations.get(req.params['id']!);
+  res.json(upgrade(a.steps, a.known));
+});
+app.listen(1);`,
+    },
   ],
   invalid: [
     {

@@ -167,7 +167,6 @@ function trace(env: OriginEnv, expr: ts.Expression, depth: number, seen: Set<ts.
     if (base.kind === 'fixed') return { kind: 'config' };
     const name = ts.isPropertyAccessExpression(e) ? e.name.text : ts.isStringLiteralLike(e.argumentExpression) ? e.argumentExpression.text : '';
     if (name && isSchemaName(name)) return { kind: 'config', detail: `.${name}` };
-    if (base.kind === 'param') return { ...base, detail: `${shortText(e, 40)}, ${base.detail}` };
     return base;
   }
   return { kind: 'unknown' };

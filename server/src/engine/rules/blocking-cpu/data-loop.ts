@@ -34,13 +34,14 @@ export const meta: RuleMeta = {
 
 /**
  * The expression a loop's trip count depends on: its collection (`xs` in `xs.map(…)`, `for (… of xs)`,
- * `i < xs.length`) or the bound of a counting loop (`n` in `i < n`); undefined for other conditions.
+ * `i < xs.length`) or the bound of a counting loop (`n` in `i < n`, also in `while`); undefined otherwise.
  */
 export function loopSize(loop: ts.Node): ts.Expression | undefined {
   const coll = loopCollection(loop);
   if (coll) return coll;
-  if (ts.isForStatement(loop) && loop.condition) {
-    const c = skipOuter(loop.condition);
+  const cond = ts.isForStatement(loop) ? loop.condition : ts.isWhileStatement(loop) || ts.isDoStatement(loop) ? loop.expression : undefined;
+  if (cond) {
+    const c = skipOuter(cond);
     if (ts.isBinaryExpression(c) && (c.operatorToken.kind === ts.SyntaxKind.LessThanToken || c.operatorToken.kind === ts.SyntaxKind.LessThanEqualsToken)) return c.right;
   }
   return undefined;
@@ -92,9 +93,12 @@ function innerWork(loop: LoopNode, env: DetectEnv): string | undefined {
   let found: string | undefined;
   const outerRows = holdsRows(env.checker, loopCollection(loop));
   const counts = (inner: ts.Expression | undefined, at: ts.Node) => (!outerRows || holdsRows(env.checker, inner)) && (!inner || multiplies(inner, at, loop, env));
+  const self = enclosingFunction(loop);
   const calleeCounts = (fn: FunctionNode, args: readonly ts.Expression[] | undefined, at: ts.Node) => {
     // An async callee started in a loop is a fan-out, not inner CPU work: its loops mostly run after its awaits.
     if (isAsyncFunction(fn)) return false;
+    // Recursion from the loop is a walk down a tree (children of children): each node is visited once.
+    if (fn === self) return false;
     const w = env.linearWork(fn);
     if (!w || !(w.level === 'row' || !outerRows)) return false;
     if (w.params === 'any') return true;
