@@ -189,9 +189,9 @@ app.listen(1);`,
     },
     {
       name: 'a while loop over steps, a schema part by its name',
-      code: `${APP}interface Step { id: string; inputs: Record<string, string> }
-function upgrade(steps: Step[], known: string[]): Step[] {
-  const out: Step[] = [];
+      code: `${APP}interface FlowStep { id: string; inputs: Record<string, string> }
+function upgrade(steps: FlowStep[], known: string[]): FlowStep[] {
+  const out: FlowStep[] = [];
   let i = 0;
   while (i < steps.length) {
     if (known.includes(steps[i]!.id)) out.push(steps[i]!);
@@ -199,10 +199,45 @@ function upgrade(steps: Step[], known: string[]): Step[] {
   }
   return out;
 }
-declare const automations: { get(id: string): Promise<{ steps: Step[]; known: string[] }> };
+declare const flows: { get(id: string): Promise<{ steps: FlowStep[]; known: string[] }> };
 app.get('/automations/:id', async (req, res) => {
-  const a = await automations.get(req.params['id']!);
+  const a = await flows.get(req.params['id']!);
   res.json(upgrade(a.steps, a.known));
+});
+app.listen(1);`,
+    },
+    {
+      name: 'each row copied key by key: the accumulator grows with a row\'s keys, not with the rows',
+      code: `${APP}app.get('/trimmed', async (_req, res) => {
+  const rows = (await db.rows()) as unknown as Record<string, unknown>[];
+  const allowed = ['id', 'email'];
+  res.json(rows.map((row) => Object.keys(row).filter((k) => allowed.includes(k)).reduce((acc, k) => ({ ...acc, [k]: row[k] }), {})));
+});
+app.listen(1);`,
+    },
+    {
+      name: 'tables fetched for the ids a schema lists × the linked rows',
+      code: `${APP}interface LinkTable { id: string; schema: Record<string, { tableId?: string }> }
+declare const tableStore: { get(id: string): Promise<LinkTable>; getMany(ids: string[]): Promise<LinkTable[]> };
+declare const rowsOf: { linked(id: string): Promise<(Row & { tableId: string })[]> };
+app.get('/linked/:table/:row', async (req, res) => {
+  const table = await tableStore.get(req.params['table']!);
+  const linkedRows = await rowsOf.linked(req.params['row']!);
+  const linkTableIds = Object.values(table.schema).map((c) => c.tableId!);
+  const linkTables = await tableStore.getMany(linkTableIds);
+  res.json(linkTables.map((t) => linkedRows.filter((r) => r.tableId === t.id)));
+});
+app.listen(1);`,
+    },
+    {
+      name: 'a reassigned variable keeps the origin of every value it is given (a cell of the current row)',
+      code: `${APP}app.get('/refs', async (_req, res) => {
+  const rows = (await db.rows()) as unknown as Record<string, unknown>[];
+  res.json(rows.map((row) => {
+    let refs = (row['refs'] as { id: string }[] | undefined) ?? [];
+    if (typeof row['refs'] === 'string') refs = JSON.parse(row['refs']) as { id: string }[];
+    return refs.map((r) => r.id);
+  }));
 });
 app.listen(1);`,
     },

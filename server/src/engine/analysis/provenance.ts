@@ -15,7 +15,7 @@
 import { ts } from 'ts-morph';
 import { calleeName, isAsyncFunction, isFunctionWithBody, receiverOf, shortText, skipOuter, type FunctionNode } from '../ast';
 import { resolveCallee, returnsPromise, unalias, type CalleeInfo } from '../resolve';
-import { isFixedSize } from './size';
+import { isArrayLike, isFixedSize } from './size';
 
 const MAX_DEPTH = 8;
 
@@ -185,11 +185,27 @@ function traceCall(env: OriginEnv, call: ts.CallExpression, next: (x: ts.Express
   if (callee?.body) {
     const fromReturns = returnsOrigin(callee.body, next, call);
     if (fromReturns.kind !== 'unknown') return fromReturns;
-    if (isAsyncFunction(callee.body)) return { kind: 'result', detail: `${shortText(call, 40)}` };
+    if (isAsyncFunction(callee.body)) return fetchedFor(env, call, next) ?? { kind: 'result', detail: `${shortText(call, 40)}` };
     return fromReturns;
   }
-  if (returnsPromise(env.checker, call)) return { kind: 'result', detail: shortText(call, 40) };
+  if (returnsPromise(env.checker, call)) return fetchedFor(env, call, next) ?? { kind: 'result', detail: shortText(call, 40) };
   return { kind: 'unknown' };
+}
+
+/**
+ * A lookup by a list of keys (`getTables(linkedTableIds)`, `db.getMultiple(ids)`) returns one item per key: when
+ * that list is schema- or config-sized, so is the result. Undefined when no argument is such a list, or when
+ * another argument is data-sized.
+ */
+function fetchedFor(env: OriginEnv, call: ts.CallExpression, next: (x: ts.Expression) => Origin): Origin | undefined {
+  let keys: ts.Expression | undefined;
+  for (const a of call.arguments) {
+    if (!isArrayLike(env.checker, a)) continue;
+    const o = next(a);
+    if (o.kind !== 'config' && o.kind !== 'fixed') return undefined;
+    keys ??= a;
+  }
+  return keys ? { kind: 'config', detail: `fetched for ${shortText(keys, 30)}` } : undefined;
 }
 
 /** The largest origin among a helper's own return values; its parameters are mapped to the call's arguments. */
@@ -266,8 +282,33 @@ function variableOrigin(d: ts.VariableDeclaration, next: (x: ts.Expression) => O
     const init = next(d.initializer);
     return isDataOrigin(init) && init.kind !== 'unknown' ? init : { kind: 'config', detail: `module constant ${d.name.getText()}` };
   }
-  if (grows(d)) return { kind: 'unknown' };
-  return next(d.initializer);
+  const assigned = assignments(d);
+  if (!assigned) return { kind: 'unknown' };
+  return assigned.reduce((o, x) => larger(o, next(x)), next(d.initializer));
+}
+
+/**
+ * The values a `let` is reassigned to (`xs = parse(text)`), or undefined when it is grown in place
+ * (`xs.push(…)`): then its size is built by the code, not traced.
+ */
+function assignments(d: ts.VariableDeclaration): ts.Expression[] | undefined {
+  if (!ts.isIdentifier(d.name)) return [];
+  const name = d.name.text;
+  let scope: ts.Node = d;
+  while (scope.parent && !ts.isBlock(scope) && !ts.isSourceFile(scope) && !isFunctionWithBody(scope)) scope = scope.parent;
+  const out: ts.Expression[] = [];
+  let grown = false;
+  const visit = (n: ts.Node): void => {
+    if (grown) return;
+    if (ts.isPropertyAccessExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === name && ['push', 'unshift', 'splice', 'add', 'set'].includes(n.name.text) && ts.isCallExpression(n.parent)) grown = true;
+    if (ts.isBinaryExpression(n) && ts.isIdentifier(n.left) && n.left.text === name) {
+      if (n.operatorToken.kind === ts.SyntaxKind.EqualsToken) out.push(n.right);
+      else if (n.operatorToken.kind >= ts.SyntaxKind.FirstCompoundAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastCompoundAssignment) grown = true;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(scope);
+  return grown ? undefined : out.slice(0, 4);
 }
 
 /** True when a variable is pushed to or reassigned after its declaration: its initializer does not fix its size. */

@@ -8,7 +8,7 @@ import { calleeName, isFunctionWithBody, type FunctionNode } from '../ast';
 import { resolveCallee, resolveFunctionValue, returnsPromise, type CalleeInfo } from '../resolve';
 import type { EngineSettings } from '../settings';
 import type { DetectEnv, Detection, LinearWork, Rule } from '../rules/rule';
-import { insideBlockingLoop, isBlockingDataLoop, loopSize } from '../rules/blocking-cpu/data-loop';
+import { insideBlockingLoop, isBlockingDataLoop, loopSize, scanned } from '../rules/blocking-cpu/data-loop';
 import { holdsRows, isArrayMethodLoop, isDataScan, loopCollection } from './loops';
 import { isElementPart, originOf } from './provenance';
 import { isInlineCallback, walkOwnWork } from './walk';
@@ -127,9 +127,9 @@ export class Summaries {
     };
     walkOwnWork(fn, this.isInline, (n) => {
       if (level === 'row' && walked.params === 'any') return false;
-      const spread = ts.isSpreadElement(n) || ts.isSpreadAssignment(n);
-      if ((isBlockingDataLoop(n, env) || isDataScan(this.checker, n)) && (spread || over(loopSize(n)))) {
-        if (spread) walked.params = 'any';
+      const loop = isBlockingDataLoop(n, env);
+      if ((loop || isDataScan(this.checker, n)) && over(loop ? loopSize(n) : scanned(n))) {
+        const spread = ts.isSpreadElement(n) || ts.isSpreadAssignment(n);
         raise(holdsRows(this.checker, spread ? undefined : loopCollection(n)) ? 'row' : 'field');
       }
       if (ts.isCallExpression(n) || ts.isNewExpression(n)) {

@@ -15,7 +15,7 @@
  * usually cheap and is not reported.
  */
 import { ts } from 'ts-morph';
-import { enclosingFunction, headerLocation, locationOf, type FunctionNode, isAsyncFunction, isFunctionWithBody, receiverOf, skipOuter } from '../../ast';
+import { calleeName, enclosingFunction, headerLocation, locationOf, type FunctionNode, isAsyncFunction, isFunctionWithBody, receiverOf, skipOuter } from '../../ast';
 import { callbackIsAsync, holdsRows, isArrayMethodLoop, isDataLoop, isDataScan, loopAwaits, loopCallback, loopCollection, type LoopNode } from '../../analysis/loops';
 import { describeOrigin, isDataOrigin, isElementPart, originOf, type OriginEnv } from '../../analysis/provenance';
 import { sizeSource } from '../../analysis/size';
@@ -115,7 +115,7 @@ function innerWork(loop: LoopNode, env: DetectEnv): string | undefined {
         found = ts.isCallExpression(n) ? `\`${skipOuter(receiverOf(n)!).getText()}.${(n.expression as ts.PropertyAccessExpression).name.text}\`${from}` : `a loop over \`${loopSubject(n)}\`${from}`;
         return false;
       }
-      if (isDataScan(env.checker, n) && (ts.isSpreadElement(n) || ts.isSpreadAssignment(n) || counts(loopCollection(n), n))) {
+      if (isDataScan(env.checker, n) && counts(scanned(n), n)) {
         const coll = ts.isCallExpression(n) ? loopCollection(n) : undefined;
         found = ts.isCallExpression(n) ? `\`${n.expression.getText()}\`${coll ? describeOrigin(originOf(env, coll), coll.getText()) : ''}` : `a copy of the accumulator (\`${n.getText()}\`)`;
         return false;
@@ -137,6 +137,20 @@ function innerWork(loop: LoopNode, env: DetectEnv): string | undefined {
     } else walkOwnWork(b, env.isInline, visitRoot);
   }
   return found;
+}
+
+/**
+ * The collection a scan walks: the receiver of `xs.includes(…)`; for a copy of a reduce's accumulator
+ * (`{ ...acc }`, `acc.concat(x)`), the collection that reduce walks, since the accumulator grows with it.
+ */
+export function scanned(n: ts.Node): ts.Expression | undefined {
+  if (ts.isSpreadElement(n) || ts.isSpreadAssignment(n) || (ts.isCallExpression(n) && calleeName(n) === 'concat')) {
+    for (let p: ts.Node | undefined = n.parent; p; p = p.parent) {
+      if (isFunctionWithBody(p)) return ts.isCallExpression(p.parent) ? receiverOf(p.parent) : undefined;
+    }
+    return undefined;
+  }
+  return loopCollection(n);
 }
 
 /** What a loop iterates, for messages. */
