@@ -33,10 +33,10 @@ app.listen(1);`,
 };
 const REGIONS: Case = {
   name: 'a loop over a config list known to be small',
-  code: `${APP}declare const settings: { regions: Row[] };
+  code: `${APP}declare const geo: { regions: Row[] };
 app.get('/by-region', async (_req, res) => {
   const rows = await db.rows();
-  res.json(settings.regions.map((reg) => rows.filter((r) => r.email.endsWith(reg.id))));
+  res.json(geo.regions.map((reg) => rows.filter((r) => r.email.endsWith(reg.id))));
 });
 app.listen(1);`,
 };
