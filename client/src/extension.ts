@@ -1,8 +1,9 @@
-import { commands, window, type ExtensionContext } from 'vscode';
+import { commands, window, workspace, type ExtensionContext } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { ExportFormat } from '../../shared/protocol';
 import { AuditController } from './audit';
 import { createLanguageClient } from './client';
+import { installCommandLine } from './installDependency';
 import { StatusItem } from './status';
 
 /** What `activate` returns: lets tests wait for the server instead of sleeping. */
@@ -32,6 +33,7 @@ export function activate(context: ExtensionContext): LoopLensApi {
     commands.registerCommand('looplens.openAuditView', () => audit.openView()),
     commands.registerCommand('looplens.exportAudit', (format?: ExportFormat) => exportAudit(audit, format)),
     commands.registerCommand('looplens.showOutput', () => output.show()),
+    commands.registerCommand('looplens.installDependency', installDependency),
   );
   const ready = languageClient.start();
   ready.catch((err: unknown) => {
@@ -55,6 +57,22 @@ async function exportAudit(audit: AuditController, format?: ExportFormat): Promi
       )
     )?.format;
   if (chosen) await audit.export(chosen);
+}
+
+/** Runs `npm install` for the server's install action in a new terminal; an error message for a malformed argument. */
+function installDependency(arg: unknown): void {
+  if (!workspace.isTrusted) {
+    void window.showErrorMessage('LoopLens: npm install runs package scripts; trust the workspace first.');
+    return;
+  }
+  const run = installCommandLine(arg);
+  if (!run) {
+    void window.showErrorMessage('LoopLens: cannot install the dependency (the code action sent no valid package or folder).');
+    return;
+  }
+  const terminal = window.createTerminal({ name: 'LoopLens: npm install', cwd: run.cwd });
+  terminal.show();
+  terminal.sendText(run.commandLine);
 }
 
 /** Stops the language server (VS Code waits for the returned promise). */

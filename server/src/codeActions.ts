@@ -53,8 +53,13 @@ export function quickFixes(doc: ActionDocument, diagnostics: readonly Diagnostic
         actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], disabled: { reason: fix.disabled } });
         continue;
       }
-      const edit = workspaceEdit(doc, fix.edits, fix.creates);
-      if (edit) actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.isPreferred, edit });
+      // A command-only fix (looplens.install-dependency) has no edit; every other fix has one.
+      const edit = fix.edits.length > 0 || fix.creates?.length || !fix.command ? workspaceEdit(doc, fix.edits, fix.creates) : undefined;
+      if (!edit && !fix.command) continue;
+      const action: CodeAction = { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.isPreferred };
+      if (edit) action.edit = edit;
+      if (fix.command) action.command = fix.command;
+      actions.push(action);
     }
   }
   return actions;

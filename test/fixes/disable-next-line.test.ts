@@ -60,17 +60,19 @@ describe(DISABLE_NEXT_LINE, () => {
     });
   }
 
-  test('title names the rule; not preferred; listed after the real fix', () => {
+  test('title names the rule; not preferred; listed after the real fixes', () => {
     const row = rows[3];
     const fixes = fixesFor(finding(row.ruleId, rangeOf(row.code, row.at), fixData(row)), row.code, resolveSettings({}));
     assert.deepEqual(
       fixes.map((f) => [f.fixId, f.isPreferred]),
       [
         ['looplens.wrap-p-limit', true],
+        ['looplens.p-map', false],
+        ['looplens.chunked', false],
         [DISABLE_NEXT_LINE, false],
       ],
     );
-    assert.equal(fixes[1].title, 'Disable unbounded-fanout/promise-all for this line');
+    assert.equal(fixes[3].title, 'Disable unbounded-fanout/promise-all for this line');
   });
 
   test('not offered when the line starts inside a template literal', () => {

@@ -308,15 +308,21 @@ const rows: Row[] = [
     relaunch: '(id) => limit(() => fetch(id))',
   },
   {
-    name: 'CommonJS file uses require, double quotes and no semicolons like the file',
+    name: 'CommonJS file: p-limit is ESM-only, so it is import()ed once on first use; double quotes and no semicolons like the file',
     file: '/project/src/worker.js',
     code: lines('const db = require("./db")', '', 'module.exports = async function sync(ids) {', '  await Promise.all(ids.map(async (id) => db.sync(id)))', '}'),
     launch: 'async (id) => db.sync(id)',
     output: lines(
       'const db = require("./db")',
-      'const pLimit = require("p-limit")',
       '',
-      'const limit = pLimit(8)',
+      '// p-limit is ESM-only: import() it once, on first use; one limiter for the whole process.',
+      'function loadLimit() {',
+      '  return import("p-limit").then((m) => m.default(8))',
+      '}',
+      'let limitReady',
+      'async function limit(fn) {',
+      '  return (await (limitReady ??= loadLimit()))(fn)',
+      '}',
       '',
       'module.exports = async function sync(ids) {',
       '  await Promise.all(ids.map((id) => limit(async () => db.sync(id))))',
@@ -384,7 +390,7 @@ describe(WRAP_P_LIMIT, () => {
   test('title names the limit and where it came from; the fix is preferred', () => {
     const code = 'export const all = (xs: string[]) => Promise.all(xs.map((x) => fetch(x)));\n';
     const fix = fixWithId(fanout({ code, launch: '(x) => fetch(x)', limit: 5 }), code, WRAP_P_LIMIT);
-    assert.equal(fix?.title, `Limit concurrency to 5 with p-limit (${REASON})`);
+    assert.equal(fix?.title, `Limit to 5 concurrent calls with p-limit (${REASON})`);
     assert.equal(fix?.isPreferred, true);
   });
 
@@ -427,9 +433,12 @@ describe(WRAP_P_LIMIT, () => {
     });
   }
 
-  test('a fan-out inside a limited task is still wrapped (the outer limit does not bound it)', () => {
+  test('a fan-out inside a limited task gets its own limiter: re-using the outer one deadlocks once every slot holds an outer task', () => {
     const code = "import pLimit from 'p-limit';\nconst limit = pLimit(8);\nexport const f = (xs: string[]) => limit(async () => Promise.all(xs.map((x) => fetch(x))));\n";
     const out = applyFix(fanout({ code, launch: '(x) => fetch(x)' }), code, WRAP_P_LIMIT);
-    assert.equal(out, "import pLimit from 'p-limit';\nconst limit = pLimit(8);\nexport const f = (xs: string[]) => limit(async () => Promise.all(xs.map((x) => limit(() => fetch(x)))));\n");
+    assert.equal(
+      out,
+      "import pLimit from 'p-limit';\n\nconst limit2 = pLimit(8);\nconst limit = pLimit(8);\nexport const f = (xs: string[]) => limit(async () => Promise.all(xs.map((x) => limit2(() => fetch(x)))));\n",
+    );
   });
 });

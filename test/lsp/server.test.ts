@@ -137,7 +137,7 @@ describe('dist/server.js over stdio', () => {
       context: { diagnostics },
     })) as CodeAction[];
     const wrap = actions.find((a) => a.isPreferred);
-    assert.equal(wrap?.title, 'Limit concurrency to 8 with p-limit (looplens.concurrency.io setting)');
+    assert.equal(wrap?.title, 'Limit to 8 concurrent calls with p-limit (looplens.concurrency.io setting)');
     const fixed = applyWorkspaceEdit(wrap.edit, uri, text, 1);
     assert.equal(
       fixed,

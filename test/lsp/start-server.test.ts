@@ -189,7 +189,9 @@ describe('startServer over in-memory streams', () => {
     assert.deepEqual(
       actions.map((a) => [a.title, a.kind, a.isPreferred]),
       [
-        ['Limit concurrency to 3 with p-limit (looplens.concurrency.io setting)', 'quickfix', true],
+        ['Limit to 3 concurrent calls with p-limit (looplens.concurrency.io setting)', 'quickfix', true],
+        ['Limit to 3 concurrent calls with p-map (looplens.concurrency.io setting)', 'quickfix', false],
+        ['Limit to 3 concurrent calls in chunks of 3, no dependency (looplens.concurrency.io setting)', 'quickfix', false],
         ['Disable unbounded-fanout/promise-all for this line', 'quickfix', false],
       ],
     );

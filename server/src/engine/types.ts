@@ -113,6 +113,9 @@ export interface BoundEvidence {
   reason: string;
 }
 
+/** How Node loads a file: as an ES module or as CommonJS. */
+export type ModuleSystem = 'esm' | 'cjs';
+
 /**
  * Data the quick fixes need, carried on the finding (and on `Diagnostic.data` in the editor).
  * Every range is in the finding's file. `blocking-cpu` findings also carry {@link BlockingFixData}, computed
@@ -181,9 +184,20 @@ export type BaseFixData =
        * in a loop. The fix wraps it so the call runs as `limit(() => …)`.
        */
       launch: Range;
-      /** Suggested concurrency limit and where it came from (`looplens.concurrency.io setting`). */
+      /**
+       * Suggested concurrency limit and why: the resource the launched work reaches
+       * (`libuv threadpool: UV_THREADPOOL_SIZE default 4`, `pg Pool max 20`) or `looplens.concurrency.io setting`.
+       */
       limit: number;
       limitReason: string;
+      /** How Node runs the file; absent when unknown (the fix then reads the file's own syntax). */
+      moduleSystem?: ModuleSystem;
+      /** False when the compiler turns `import()` into `require()` (TypeScript `module: commonjs`). */
+      dynamicImport?: boolean;
+      /** Limiter packages (`p-limit`, `p-map`) the nearest package.json does not list. */
+      missingDeps?: string[];
+      /** Folder of that package.json (absolute, forward slashes): where `npm install` runs. */
+      packageDir?: string;
     }
   | {
       kind: 'yield-in-loop';
@@ -248,4 +262,9 @@ export interface CodeFix {
   creates?: { file: string; text: string }[];
   /** Why the fix cannot be applied here: shown as a disabled code action, never applied. */
   disabled?: string;
+  /**
+   * A client command the action runs (after its edits, if any), e.g. `looplens.installDependency` with
+   * `[{ cwd, packages }]`. Fixes with a command are never preferred: fix-all and `--fix` only edit text.
+   */
+  command?: { title: string; command: string; arguments: unknown[] };
 }

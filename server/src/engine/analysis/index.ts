@@ -20,6 +20,7 @@ import { setSmallCollections } from './size';
 import { runSync, type AnalysisStep } from '../steps';
 import { Summaries } from './summary';
 import { blockingFixData, type BlockingContext } from './blocking-fixes';
+import { ProjectFacts } from './concurrency';
 
 /** Calls followed from a handler before giving up on deeper paths (keeps pathological graphs bounded). */
 const MAX_DEPTH = 12;
@@ -177,7 +178,7 @@ export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisSte
 
   // 3. Follow each handler's calls and collect what it reaches.
   const handlerFns = new Set<ts.Node>(discovered.flatMap(({ d }) => (d.fn ? [d.fn] : [])));
-  const summaries = new Summaries(checker, RULE_IMPLS, settings, (n) => handlerFns.has(n));
+  const summaries = new Summaries(checker, RULE_IMPLS, settings, (n) => handlerFns.has(n), new ProjectFacts(input.files, options));
   const suppressions = new Suppressions();
   const handlerKinds = new Map<ts.Node, HandlerKind>(discovered.flatMap(({ d }) => (d.fn ? [[d.fn, d.kind] as const] : [])));
   const fixContext: BlockingContext = { checker, options, handlerKind: (n) => handlerKinds.get(n) };

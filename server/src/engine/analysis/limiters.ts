@@ -36,7 +36,18 @@ export function isLimiterCall(calleeOf: (c: ts.CallExpression) => CalleeInfo | u
   if (!ts.isCallExpression(x)) return false;
   const callee = calleeOf(x);
   if (callee?.packageName && LIMITER_PACKAGES.has(callee.packageName)) return true;
-  return extra.some((p) => callMatches(x, p, callee));
+  if (extra.some((p) => callMatches(x, p, callee))) return true;
+  // A project function that only hands its work to a limiter (`async function limit(fn) { return (await limiter)(fn) }`,
+  // the CommonJS form of the p-limit fix) is a limiter too; one level deep, so recursion cannot loop.
+  const forwarded = callee?.body ? returnedExpressions(callee.body) : [];
+  return (
+    forwarded.length > 0 &&
+    forwarded.every((r) => {
+      const inner = skipOuter(ts.isAwaitExpression(r) ? r.expression : r);
+      const c = ts.isCallExpression(inner) ? calleeOf(inner) : undefined;
+      return !!c?.packageName && LIMITER_PACKAGES.has(c.packageName);
+    })
+  );
 }
 
 /**
@@ -70,7 +81,7 @@ export function isAwaitedWave(checker: ts.TypeChecker, receiver: ts.Expression, 
     if (isFunctionWithBody(p)) return false;
     if (!awaited) continue;
     if (ts.isIterationStatement(p, false)) {
-      if (ts.isCallExpression(r) && isFixedSize(checker, r)) return true;
+      if (ts.isCallExpression(r) && (isFixedSize(checker, r) || isStepSlice(p, r))) return true;
       if (ts.isForOfStatement(p) && ts.isIdentifier(r) && ts.isVariableDeclarationList(p.initializer)) {
         const decl = p.initializer.declarations[0];
         if (decl && ts.isIdentifier(decl.name) && decl.name.text === r.text) return true;
@@ -87,4 +98,15 @@ export function isAwaitedWave(checker: ts.TypeChecker, receiver: ts.Expression, 
     }
   }
   return false;
+}
+
+/** `xs.slice(i, i + n)` inside `for (…; …; i += n)`: each pass takes one wave of n, whatever n is. */
+function isStepSlice(loop: ts.IterationStatement, call: ts.CallExpression): boolean {
+  if (!ts.isForStatement(loop) || !loop.incrementor || !ts.isPropertyAccessExpression(call.expression) || call.expression.name.text !== 'slice') return false;
+  const [from, to] = call.arguments;
+  const inc = loop.incrementor;
+  if (!from || !to || !ts.isIdentifier(from) || !ts.isBinaryExpression(inc) || inc.operatorToken.kind !== ts.SyntaxKind.PlusEqualsToken) return false;
+  if (!ts.isIdentifier(inc.left) || inc.left.text !== from.text) return false;
+  const end = skipOuter(to);
+  return ts.isBinaryExpression(end) && end.operatorToken.kind === ts.SyntaxKind.PlusToken && ts.isIdentifier(end.left) && end.left.text === from.text && end.right.getText() === inc.right.getText();
 }

@@ -12,6 +12,7 @@ import { insideBlockingLoop, isBlockingDataLoop, loopSize, scanned } from '../ru
 import { holdsRows, isArrayMethodLoop, isDataScan, loopCollection } from './loops';
 import { isElementPart, originOf } from './provenance';
 import { isInlineCallback, walkOwnWork } from './walk';
+import type { ProjectFacts } from './concurrency';
 
 /** A call from one project function into another. */
 export interface CallEdge {
@@ -37,7 +38,7 @@ export interface FnSummary {
 }
 
 /** Node APIs that run on libuv's thread pool (https://docs.libuv.org/en/v1.x/threadpool.html). */
-const THREADPOOL_CRYPTO = new Set(['pbkdf2', 'scrypt', 'randomBytes', 'randomFill', 'generateKeyPair', 'hkdf', 'generatePrime', 'checkPrime']);
+export const THREADPOOL_CRYPTO = new Set(['pbkdf2', 'scrypt', 'randomBytes', 'randomFill', 'generateKeyPair', 'hkdf', 'generatePrime', 'checkPrime']);
 const STREAM_MODULES = new Set(['net', 'stream', 'http', 'https', 'http2', 'tls', 'dgram']);
 
 /** Reading a whole request or response body into memory (fetch's Body mixin, `Buffer.concat`, raw-body readers). */
@@ -85,6 +86,7 @@ export class Summaries {
     private readonly rules: readonly Rule[],
     private readonly settings: EngineSettings,
     private readonly isHandlerFn: (n: ts.Node) => boolean,
+    private readonly project?: ProjectFacts,
   ) {}
 
   /** What a call invokes, cached per call site. */
@@ -170,6 +172,7 @@ export class Summaries {
       linearWork: this.linearWork,
       isInline: this.isInline,
       isHandler: this.isHandler,
+      project: this.project,
     };
     walkOwnWork(fn, this.isInline, (n) => {
       for (const r of this.rules) {

@@ -12,8 +12,9 @@
  */
 import { ts } from 'ts-morph';
 import type { CodeFix, Finding } from '../types';
-import { defaultImportLine, headerEdit, importedName, moduleStyleOf } from './imports';
-import { EditBuilder, freeName, namesUsedIn, nodesAtRange, styleOf, type FixSource } from './source';
+import { dependencyNote, dependentIterations, fanoutShape, isEsmFile, isMissing, limiterBaseName } from './fanout-shape';
+import { defaultImportLine, headerEdit, importedName } from './imports';
+import { EditBuilder, freeName, namesUsedIn, nodesAtRange, styleOf, type CodeStyle, type FixSource } from './source';
 
 export const WRAP_P_LIMIT = 'looplens.wrap-p-limit';
 
@@ -25,8 +26,15 @@ type Launch = ts.ArrowFunction | ts.FunctionExpression | ts.Expression;
 
 /**
  * The wrap fix for a `limit-fanout` finding, or undefined when it does not apply: another fix kind, a
- * limit below 1, no supported expression exactly at `fix.launch`, a generator callback, or an operation
- * that already runs through a p-limit limiter.
+ * limit below 1, no supported expression exactly at `fix.launch`, a generator callback, a `forEach` callback
+ * (its promises would still go unawaited: the rewrite fixes handle it), an operation that already runs
+ * through a p-limit limiter, or a CommonJS file whose compiler turns `import()` into `require()` (p-limit ≥ 4
+ * is ESM-only and cannot be required there).
+ *
+ * In an ES module: `import pLimit from 'p-limit'` and `const <resource>Limit = pLimit(N)`. In CommonJS: a
+ * module-level async function `<resource>Limit(fn)` that imports p-limit with `import()` on first use and
+ * keeps the one limiter. Preferred only in an ES module whose package.json lists p-limit (otherwise the
+ * dependency-free chunked rewrite is, where it applies).
  */
 export function wrapPLimitFix(finding: Finding, src: FixSource): CodeFix | undefined {
   const fix = finding.fix;
@@ -34,7 +42,9 @@ export function wrapPLimitFix(finding: Finding, src: FixSource): CodeFix | undef
   const n = Math.floor(fix.limit);
   if (!Number.isFinite(n) || n < 1) return undefined;
   const launch = pickLaunch(nodesAtRange(src, fix.launch));
-  if (!launch) return undefined;
+  if (!launch || isForEachCallback(launch)) return undefined;
+  const esm = isEsmFile(src, fix);
+  if (!esm && fix.dynamicImport === false) return undefined;
 
   const factory = importedName(src, [P_LIMIT], 'default');
   const limiters = limitersIn(src, factory ?? 'pLimit');
@@ -44,27 +54,85 @@ export function wrapPLimitFix(finding: Finding, src: FixSource): CodeFix | undef
   const code = styleOf(src);
   const imports: string[] = [];
   const declarations: string[] = [];
-  let limitName = [...limiters.values()].find((l) => l.moduleLevel && l.arg === String(n))?.name;
+  // A limiter must not be re-used by work it already limits: the inner call would wait for a slot the outer one holds.
+  const base = limiterBaseName(fix.limitReason);
+  let limitName = [...limiters.values()].find((l) => l.moduleLevel && l.arg === String(n) && resourceOfName(l.name) === base && !insideCallOf(launch, l.name))?.name;
   if (!limitName) {
-    let factoryName = factory;
-    if (!factoryName) {
-      factoryName = freeName('pLimit', taken);
-      taken.add(factoryName);
-      imports.push(defaultImportLine(moduleStyleOf(src), code, factoryName, P_LIMIT));
+    limitName = freeName(base, taken);
+    taken.add(limitName);
+    if (esm) {
+      let factoryName = factory;
+      if (!factoryName) {
+        factoryName = freeName('pLimit', taken);
+        taken.add(factoryName);
+        imports.push(defaultImportLine('esm', code, factoryName, P_LIMIT));
+      }
+      declarations.push(`const ${limitName} = ${factoryName}(${n})${code.semi}`);
+    } else {
+      declarations.push(lazyLimiter(src, code, limitName, n, taken));
     }
-    limitName = freeName('limit', taken);
-    declarations.push(`const ${limitName} = ${factoryName}(${n})${code.semi}`);
   }
 
   const edits = new EditBuilder(src);
   if (!wrapLaunch(src, edits, launch, limitName)) return undefined;
   const header = headerEdit(src, code, imports, declarations);
+  const how = esm ? 'p-limit' : 'p-limit, loaded with import() (CommonJS)';
   return {
     fixId: WRAP_P_LIMIT,
-    title: `Limit concurrency to ${n} with p-limit (${fix.limitReason})`,
+    title: `Limit to ${n} concurrent calls with ${how} (${fix.limitReason})${dependencyNote(fix, P_LIMIT)}`,
     edits: header ? [header, ...edits.build()] : edits.build(),
-    isPreferred: true,
+    // In CommonJS the dependency-free chunked rewrite is preferred where it applies: no import() at run time.
+    isPreferred: !isMissing(fix, P_LIMIT) && (esm || !chunkable(launch)),
   };
+}
+
+/**
+ * A CommonJS module's limiter: p-limit ≥ 4 is ESM-only (https://github.com/sindresorhus/p-limit/releases/tag/v4.0.0),
+ * so it is loaded with `import()`, once, and every call goes through the same limiter.
+ */
+function lazyLimiter(src: FixSource, code: CodeStyle, name: string, n: number, taken: Set<string>): string {
+  const ts_ = !/\.c?jsx?$/i.test(src.file);
+  const holder = freeName(`${name}Ready`, taken);
+  taken.add(holder);
+  const load = freeName(`load${name[0]!.toUpperCase()}${name.slice(1)}`, taken);
+  taken.add(load);
+  const { eol, indent, semi } = code;
+  const q = code.quote;
+  return [
+    `// p-limit is ESM-only: import() it once, on first use; one limiter for the whole process.`,
+    `function ${load}() {`,
+    `${indent}return import(${q}p-limit${q}).then((m) => m.default(${n}))${semi}`,
+    `}`,
+    ts_ ? `let ${holder}: ReturnType<typeof ${load}> | undefined${semi}` : `let ${holder}${semi}`,
+    ts_ ? `async function ${name}<T>(fn: () => PromiseLike<T> | T): Promise<T> {` : `async function ${name}(fn) {`,
+    `${indent}return (await (${holder} ??= ${load}()))(fn)${semi}`,
+    `}`,
+  ].join(eol);
+}
+
+/** The resource a limiter's name says it is for (see limiterBaseName); any other name counts as `limit`. */
+function resourceOfName(name: string): string {
+  return /^(threadpoolLimit|dbLimit|httpLimit)\d*$/.exec(name)?.[1] ?? 'limit';
+}
+
+/** True when the chunked rewrite applies to the same fan-out. */
+function chunkable(launch: Launch): boolean {
+  const shape = fanoutShape(launch);
+  return !!shape && !dependentIterations(shape.cb);
+}
+
+/** True when `node` lies inside an argument of a call to `name(…)`. */
+function insideCallOf(node: ts.Node, name: string): boolean {
+  for (let p = node.parent; p; p = p.parent) {
+    if (ts.isCallExpression(p) && ts.isIdentifier(p.expression) && p.expression.text === name && p.arguments.some((a) => a.pos <= node.pos && node.end <= a.end)) return true;
+  }
+  return false;
+}
+
+/** True for the callback of `xs.forEach(…)`. */
+function isForEachCallback(node: ts.Node): boolean {
+  const call = node.parent;
+  return !!call && ts.isCallExpression(call) && call.arguments[0] === node && ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === 'forEach';
 }
 
 /** The expression to wrap among the nodes spanning the launch range (outermost first). */
@@ -121,6 +189,20 @@ function limitersIn(src: FixSource, factory: string): Map<string, Limiter> {
     node.forEachChild(visit);
   };
   src.sf.forEachChild(visit);
+  // CommonJS limiters this fix wrote: `function loadLimit() { return import('p-limit').then((m) => m.default(N)) }`
+  // and `async function limit(fn) { … loadLimit() … }`.
+  const loaders = new Map<string, string>();
+  for (const st of src.sf.statements) {
+    const m = ts.isFunctionDeclaration(st) && st.name && st.body ? /import\((['"])p-limit\1\)\.then\(\(m\) => m\.default\((\d+)\)\)/.exec(st.body.getText(src.sf)) : null;
+    if (m) loaders.set((st as ts.FunctionDeclaration).name!.text, m[2]!);
+  }
+  for (const st of src.sf.statements) {
+    if (!ts.isFunctionDeclaration(st) || !st.name || !st.body || loaders.has(st.name.text)) continue;
+    const body = st.body.getText(src.sf);
+    for (const [load, arg] of loaders) {
+      if (new RegExp(`\\b${load}\\(\\)`).test(body)) found.set(st.name.text, { name: st.name.text, arg, moduleLevel: true });
+    }
+  }
   return found;
 }
 

@@ -4,6 +4,7 @@ import type { CalleeInfo } from '../resolve';
 import type { EngineSettings } from '../settings';
 import type { FixData, Location, RuleFamily } from '../types';
 import type { RuleMeta } from './registry';
+import type { ProjectFacts } from '../analysis/concurrency';
 
 /** What a rule's detector can ask while the engine walks one function's own work. */
 export interface DetectEnv {
@@ -20,6 +21,8 @@ export interface DetectEnv {
   isInline(fn: ts.Node): boolean;
   /** Whether a function is a discovered handler (its parameters are request input). */
   isHandler(fn: ts.Node): boolean;
+  /** Project files the fixes need (package.json, thread-pool size, module system); absent in bare rule tests. */
+  project?: ProjectFacts;
 }
 
 /**

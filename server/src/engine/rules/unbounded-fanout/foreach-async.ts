@@ -12,6 +12,7 @@ import { ts } from 'ts-morph';
 import { calleeName, locationOf, receiverOf } from '../../ast';
 import { callbackReturnsPromise, dataSizedCollection } from '../../analysis/fanout';
 import { callbackIsLimited } from '../../analysis/limiters';
+import { limitFanoutData } from '../../analysis/concurrency';
 import { callbackIsAsync } from '../../analysis/loops';
 import type { RuleMeta } from '../registry';
 import type { Rule } from '../rule';
@@ -21,7 +22,7 @@ export const meta: RuleMeta = {
   family: 'unbounded-fanout',
   description: 'forEach with an async callback starts every operation at once and awaits none of them.',
   defaultSeverity: 'warning',
-  fixIds: ['looplens.disable-next-line'],
+  fixIds: ['looplens.p-map', 'looplens.chunked', 'looplens.install-dependency', 'looplens.disable-next-line'],
 };
 
 export const rule: Rule = {
@@ -44,8 +45,8 @@ export const rule: Rule = {
       location: locationOf(node.expression, env.sf),
       messageId: 'forEachAsync',
       data: { receiver: size, callback: callbackIsAsync(env.checker, cb) ? 'async …' : '… => promise' },
-      // Wrapping in a limiter would still leave the promises un-awaited: the rewrite to for…of/p-map is a later fix.
-      fix: { kind: 'none' },
+      // Rewritten to an awaited p-map or chunked run (fixes/p-map.ts, fixes/chunked.ts); a p-limit wrap would leave the promises unawaited.
+      fix: limitFanoutData(env, cb),
       reason: `forEach(async) over ${size}`,
     };
   },

@@ -9,9 +9,10 @@
  * the resource behind it has already received all of them (see unbounded-fanout/promise-all).
  */
 import { ts } from 'ts-morph';
-import { calleeName, headerLocation, rangeOf, shortText, skipOuter } from '../../ast';
+import { calleeName, headerLocation, shortText, skipOuter } from '../../ast';
 import { isDataLoop, loopAwaits } from '../../analysis/loops';
 import { isLimiterCall } from '../../analysis/limiters';
+import { limitFanoutData } from '../../analysis/concurrency';
 import { sizeSource } from '../../analysis/size';
 import { walkOwnWork } from '../../analysis/walk';
 import { returnsPromise } from '../../resolve';
@@ -23,7 +24,7 @@ export const meta: RuleMeta = {
   family: 'unbounded-fanout',
   description: 'A loop starts one promise per item without awaiting it, so every operation is in flight at once.',
   defaultSeverity: 'warning',
-  fixIds: ['looplens.wrap-p-limit', 'looplens.disable-next-line'],
+  fixIds: ['looplens.wrap-p-limit', 'looplens.install-dependency', 'looplens.disable-next-line'],
 };
 
 const COLLECT = new Set(['push', 'unshift', 'add', 'set']);
@@ -70,7 +71,7 @@ export const rule: Rule = {
       location: headerLocation(node, env.sf),
       messageId: 'loopPush',
       data: { subject, operation: shortText(launched, 40, env.sf) },
-      fix: { kind: 'limit-fanout', launch: rangeOf(env.sf, launched.getStart(env.sf), launched.getEnd()), limit: env.settings.concurrencyIo, limitReason: 'looplens.concurrency.io setting' },
+      fix: limitFanoutData(env, launched),
       reason: `promises started in a loop over ${subject}`,
     };
   },

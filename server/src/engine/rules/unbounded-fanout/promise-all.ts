@@ -14,9 +14,10 @@
  * (https://nodejs.org/api/cli.html#uv_threadpool_sizesize) describe the bound to apply.
  */
 import { ts } from 'ts-morph';
-import { calleeName, locationOf, receiverOf, rangeOf, shortText, skipOuter } from '../../ast';
+import { calleeName, locationOf, receiverOf, shortText, skipOuter } from '../../ast';
 import { consumingCombinator, dataSizedCollection, holdsPromises, mapsToPromises } from '../../analysis/fanout';
 import { callbackIsLimited, isAwaitedWave } from '../../analysis/limiters';
+import { limitFanoutData } from '../../analysis/concurrency';
 import type { RuleMeta } from '../registry';
 import type { DetectEnv, Detection, Rule } from '../rule';
 
@@ -25,7 +26,7 @@ export const meta: RuleMeta = {
   family: 'unbounded-fanout',
   description: 'Promise.all/allSettled/any/race over an array mapped from a data-sized collection starts every operation at once.',
   defaultSeverity: 'warning',
-  fixIds: ['looplens.wrap-p-limit', 'looplens.disable-next-line'],
+  fixIds: ['looplens.wrap-p-limit', 'looplens.p-map', 'looplens.chunked', 'looplens.install-dependency', 'looplens.disable-next-line'],
 };
 
 /** async's collection functions that run every item at once; their `…Limit`/`…Series` forms are bounded. */
@@ -102,12 +103,7 @@ export const rule: Rule = {
         method,
         operation: op,
       },
-      fix: {
-        kind: 'limit-fanout',
-        launch: rangeOf(env.sf, cb.getStart(env.sf), cb.getEnd()),
-        limit: env.settings.concurrencyIo,
-        limitReason: 'looplens.concurrency.io setting',
-      },
+      fix: limitFanoutData(env, cb),
       reason: `fan-out over ${size}`,
     };
   },
