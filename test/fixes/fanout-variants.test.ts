@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fixesFor } from '../../server/src/engine/fixes/index';
-import { CHUNKED, INSTALL_DEPENDENCY, USE_P_MAP, WRAP_P_LIMIT } from '../../server/src/engine/fixes/index';
+import { CHUNKED, INSTALL_DEPENDENCY, P_MAP_CONCURRENCY, USE_P_MAP, WRAP_P_LIMIT } from '../../server/src/engine/fixes/index';
 import { resolveSettings } from '../../server/src/engine/settings';
 import type { FixData, Finding } from '../../server/src/engine/types';
 import { applyFix, fanoutFinding, fixWithId, lines, rangeOf } from './helpers';
@@ -267,4 +267,19 @@ describe('fan-out fix variants', () => {
       assert.equal(fixWithId(f, row.code, CHUNKED), undefined);
     });
   }
+
+  test('p-map without concurrency: the option is added (to an options object too); the only rewrite offered', () => {
+    const code = lines("import pMap from 'p-map';", 'export const f = (ids: string[]) => pMap(ids, (id) => fetch(id));', 'export const g = (ids: string[]) => pMap(ids, (id) => fetch(id), { stopOnError: false });');
+    const first = fanout(code, 'pMap(ids, (id) => fetch(id))');
+    assert.deepEqual(variants(first, code), [[P_MAP_CONCURRENCY, true], ['looplens.disable-next-line', false]]);
+    assert.equal(fixWithId(first, code, P_MAP_CONCURRENCY)?.title, `Pass { concurrency: 4 } to p-map (${TP})`);
+    assert.equal(
+      applyFix(first, code, P_MAP_CONCURRENCY),
+      lines("import pMap from 'p-map';", 'export const f = (ids: string[]) => pMap(ids, (id) => fetch(id), { concurrency: 4 });', 'export const g = (ids: string[]) => pMap(ids, (id) => fetch(id), { stopOnError: false });'),
+    );
+    assert.equal(
+      applyFix(fanout(code, 'pMap(ids, (id) => fetch(id), { stopOnError: false })'), code, P_MAP_CONCURRENCY),
+      lines("import pMap from 'p-map';", 'export const f = (ids: string[]) => pMap(ids, (id) => fetch(id));', 'export const g = (ids: string[]) => pMap(ids, (id) => fetch(id), { concurrency: 4, stopOnError: false });'),
+    );
+  });
 });

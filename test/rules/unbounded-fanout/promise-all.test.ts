@@ -80,6 +80,12 @@ app.post('/save', async (_req, res) => {
 app.listen(1);`,
       files: P_MAP,
       errors: [{ line: L(4), column: 18, message: 'p-map runs with unbounded concurrency unless given `concurrency`' }],
+      output: `${APP}import pMap from 'p-map';
+app.post('/save', async (_req, res) => {
+  const rows = await db.rows();
+  res.json(await pMap(rows, (r) => db.save(r), { concurrency: 8 }));
+});
+app.listen(1);`,
     },
     {
       name: 'Promise.all over rows mapped to saves',

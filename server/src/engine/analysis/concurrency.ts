@@ -378,15 +378,16 @@ function numberProp(o: ts.ObjectLiteralExpression | undefined, key: string): num
 }
 
 /**
- * The `limit-fanout` fix data for a fan-out whose launched work is `launch`: its range, the sized limit and,
+ * The `limit-fanout` fix data for a fan-out whose launched work is `launch`: the range of `at` (default
+ * `launch`; the whole `pMap(…)` call for p-map without `concurrency`), the limit sized from `launch` and,
  * when the project is known, the file's module system and the limiter packages missing from package.json.
  */
-export function limitFanoutData(env: DetectEnv, launch: ts.Node): FixData {
+export function limitFanoutData(env: DetectEnv, launch: ts.Node, at: ts.Node = launch): FixData {
   const { limit, reason } = sizeLimit(env, launch);
   const facts = env.project?.fileFacts(normalizePath(env.sf.fileName), env.sf);
   return {
     kind: 'limit-fanout',
-    launch: rangeOf(env.sf, launch.getStart(env.sf), launch.getEnd()),
+    launch: rangeOf(env.sf, at.getStart(env.sf), at.getEnd()),
     limit,
     limitReason: reason,
     ...(facts ?? {}),

@@ -5,7 +5,7 @@
  */
 import { ts } from 'ts-morph';
 import type { FixData, Finding } from '../types';
-import { moduleStyleOf } from './imports';
+import { importedName, moduleStyleOf } from './imports';
 import { EditBuilder, enclosingFunction, isAsync, nodesAtRange, type FixSource } from './source';
 
 type LimitFanout = Extract<FixData, { kind: 'limit-fanout' }>;
@@ -158,4 +158,10 @@ export function replaceFanout(src: FixSource, shape: FanoutShape, call: string):
   if (shape.kind === 'all') edits.replace(shape.replace.getStart(src.sf), shape.replace.end, call);
   else edits.replace(shape.replace.expression.getStart(src.sf), shape.replace.expression.end, `await ${call}`);
   return edits;
+}
+
+/** True for a call of the file's default import (or require) of p-map. */
+export function isPMapCall(src: FixSource, node: ts.Node): node is ts.CallExpression {
+  const name = importedName(src, ['p-map'], 'default');
+  return !!name && ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === name;
 }

@@ -6,7 +6,7 @@ const UNUSED_SUPPRESSION = unusedSuppressionMeta.id;
 import { chunkedFix } from './chunked';
 import { disableNextLineFix } from './disable-next-line';
 import { installDependencyFixes } from './install-dependency';
-import { pMapFix } from './p-map';
+import { pMapConcurrencyFix, pMapFix } from './p-map';
 import { removeSuppressionFix } from './remove-suppression';
 import { parseSource } from './source';
 import { wrapPLimitFix } from './wrap-p-limit';
@@ -18,7 +18,7 @@ import { workerOffloadFix } from './worker-offload';
 export { DISABLE_NEXT_LINE, DISABLE_DIRECTIVE, DISABLE_REASON_PLACEHOLDER } from './disable-next-line';
 export { REMOVE_SUPPRESSION } from './remove-suppression';
 export { WRAP_P_LIMIT } from './wrap-p-limit';
-export { USE_P_MAP } from './p-map';
+export { P_MAP_CONCURRENCY, USE_P_MAP } from './p-map';
 export { CHUNKED } from './chunked';
 export { INSTALL_DEPENDENCY, INSTALL_DEPENDENCY_COMMAND } from './install-dependency';
 export { YIELD_IN_LOOP } from './yield-in-loop';
@@ -45,7 +45,7 @@ export function fixesFor(finding: Finding, text: string, settings: EngineSetting
   if (finding.fix.kind === 'limit-fanout') {
     const wrap = wrapPLimitFix(finding, src);
     const pMap = pMapFix(finding, src);
-    fixes.push(wrap, pMap, chunkedFix(finding, src));
+    fixes.push(wrap, pMap, chunkedFix(finding, src), pMapConcurrencyFix(finding, src));
     fixes.push(...installDependencyFixes(finding, [...(wrap ? ['p-limit'] : []), ...(pMap ? ['p-map'] : [])]));
   }
   if (finding.fix.kind === 'yield-in-loop') fixes.push(yieldInLoopFix(finding, src, settings), partitionAsyncFix(finding, src, settings));

@@ -9,12 +9,14 @@
  * now waits for every call and surfaces their errors, which `forEach` dropped. p-map ≥ 5 is ESM-only: in a
  * CommonJS file it is loaded with `import('p-map')`.
  */
+import { ts } from 'ts-morph';
 import type { CodeFix, Finding } from '../types';
-import { dependencyNote, isEsmFile, isMissing, replaceFanout, rewritableFanout } from './fanout-shape';
+import { dependencyNote, isEsmFile, isMissing, isPMapCall, replaceFanout, rewritableFanout } from './fanout-shape';
 import { defaultImportLine, headerEdit, importedName } from './imports';
-import { freeName, namesUsedIn, styleOf, type FixSource } from './source';
+import { EditBuilder, freeName, namesUsedIn, nodesAtRange, styleOf, type FixSource } from './source';
 
 export const USE_P_MAP = 'looplens.p-map';
+export const P_MAP_CONCURRENCY = 'looplens.p-map-concurrency';
 
 const P_MAP = 'p-map';
 
@@ -53,5 +55,32 @@ export function pMapFix(finding: Finding, src: FixSource): CodeFix | undefined {
     title: `${what}${esm ? '' : ', loaded with import() (CommonJS)'} (${fix.limitReason})${dependencyNote(fix, P_MAP)}`,
     edits: header ? [header, ...edits.build()] : edits.build(),
     isPreferred: shape.kind === 'forEach' && esm && !isMissing(fix, P_MAP),
+  };
+}
+
+/**
+ * `looplens.p-map-concurrency`: for a `pMap(items, mapper)` call without `concurrency` (the finding's launch is
+ * the whole call), adds `{ concurrency: N }` as the options argument, or `concurrency: N` to an options object
+ * literal that lacks it. Undefined for any other launch. Preferred: nothing else changes.
+ */
+export function pMapConcurrencyFix(finding: Finding, src: FixSource): CodeFix | undefined {
+  const fix = finding.fix;
+  if (fix.kind !== 'limit-fanout') return undefined;
+  const n = Math.floor(fix.limit);
+  const call = nodesAtRange(src, fix.launch).find(ts.isCallExpression);
+  if (!call || !(n >= 1) || !isPMapCall(src, call) || call.arguments.length < 2) return undefined;
+  const [, mapper, options] = call.arguments;
+  const edits = new EditBuilder(src);
+  if (!options) edits.insert(mapper!.end, `, { concurrency: ${n} }`);
+  else if (ts.isObjectLiteralExpression(options) && !options.properties.some((p) => p.name?.getText(src.sf) === 'concurrency')) {
+    const first = options.properties[0];
+    if (first) edits.insert(first.getStart(src.sf), `concurrency: ${n}, `);
+    else edits.replace(options.getStart(src.sf), options.end, `{ concurrency: ${n} }`);
+  } else return undefined;
+  return {
+    fixId: P_MAP_CONCURRENCY,
+    title: `Pass { concurrency: ${n} } to p-map (${fix.limitReason})`,
+    edits: edits.build(),
+    isPreferred: true,
   };
 }

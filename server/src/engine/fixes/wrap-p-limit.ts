@@ -12,7 +12,7 @@
  */
 import { ts } from 'ts-morph';
 import type { CodeFix, Finding } from '../types';
-import { dependencyNote, dependentIterations, fanoutShape, isEsmFile, isMissing, limiterBaseName } from './fanout-shape';
+import { dependencyNote, dependentIterations, fanoutShape, isEsmFile, isMissing, isPMapCall, limiterBaseName } from './fanout-shape';
 import { defaultImportLine, headerEdit, importedName } from './imports';
 import { EditBuilder, freeName, namesUsedIn, nodesAtRange, styleOf, type CodeStyle, type FixSource } from './source';
 
@@ -42,7 +42,7 @@ export function wrapPLimitFix(finding: Finding, src: FixSource): CodeFix | undef
   const n = Math.floor(fix.limit);
   if (!Number.isFinite(n) || n < 1) return undefined;
   const launch = pickLaunch(nodesAtRange(src, fix.launch));
-  if (!launch || isForEachCallback(launch)) return undefined;
+  if (!launch || isForEachCallback(launch) || isPMapCall(src, launch)) return undefined;
   const esm = isEsmFile(src, fix);
   if (!esm && fix.dynamicImport === false) return undefined;
 

@@ -19,6 +19,7 @@ import { consumingCombinator, dataSizedCollection, holdsPromises, mapsToPromises
 import { callbackIsLimited, isAwaitedWave } from '../../analysis/limiters';
 import { limitFanoutData } from '../../analysis/concurrency';
 import type { RuleMeta } from '../registry';
+import type { FixData } from '../../types';
 import type { DetectEnv, Detection, Rule } from '../rule';
 
 export const meta: RuleMeta = {
@@ -26,7 +27,7 @@ export const meta: RuleMeta = {
   family: 'unbounded-fanout',
   description: 'Promise.all/allSettled/any/race over an array mapped from a data-sized collection starts every operation at once.',
   defaultSeverity: 'warning',
-  fixIds: ['looplens.wrap-p-limit', 'looplens.p-map', 'looplens.chunked', 'looplens.install-dependency', 'looplens.disable-next-line'],
+  fixIds: ['looplens.wrap-p-limit', 'looplens.p-map', 'looplens.chunked', 'looplens.p-map-concurrency', 'looplens.install-dependency', 'looplens.disable-next-line'],
 };
 
 /** async's collection functions that run every item at once; their `…Limit`/`…Series` forms are bounded. */
@@ -44,12 +45,15 @@ function unboundedLibraryCall(node: ts.CallExpression, env: DetectEnv): Detectio
   if (!items) return undefined;
   let why: string;
   let remedy: string;
+  let fix: FixData = { kind: 'none' };
   if (pkg === 'p-map') {
     const opts = options && skipOuter(options);
     const hasConcurrency = !!opts && (!ts.isObjectLiteralExpression(opts) || opts.properties.some((p) => p.name?.getText() === 'concurrency'));
     if (hasConcurrency) return undefined;
     why = 'p-map runs with unbounded concurrency unless given `concurrency`';
-    remedy = `\`{ concurrency: ${env.settings.concurrencyIo} }\``;
+    const mapper = node.arguments[1];
+    fix = limitFanoutData(env, mapper ?? node, node);
+    remedy = `\`{ concurrency: ${fix.kind === 'limit-fanout' ? fix.limit : env.settings.concurrencyIo} }\``;
   } else {
     if (!ASYNC_PARALLEL.has(callee!.name)) return undefined;
     why = `async.${callee!.name} starts every item in parallel`;
@@ -64,7 +68,7 @@ function unboundedLibraryCall(node: ts.CallExpression, env: DetectEnv): Detectio
     location: locationOf(node.expression, env.sf),
     messageId: 'library',
     data: { call: node.expression.getText(env.sf), receiver: size, why, remedy },
-    fix: { kind: 'none' },
+    fix,
     reason: `fan-out over ${size}`,
   };
 }
