@@ -164,4 +164,16 @@ describe('fan-out limits sized by the resource', () => {
     assert.deepEqual(moduleSystemOf('/p/a.js', undefined, {}), { moduleSystem: 'cjs', dynamicImport: true });
     assert.deepEqual(moduleSystemOf('/p/a.mjs', undefined, {}), { moduleSystem: 'esm', dynamicImport: true });
   });
+
+  it('the looplens.concurrency.threadpool setting sizes thread-pool work when the project sets no UV_THREADPOOL_SIZE', () => {
+    const code = `import { readFile } from 'node:fs/promises';\n${route("  res.json(await Promise.all(req.body.items.map((p) => readFile(p, 'utf8'))));")}`;
+    const { root: r, dirs: [d] } = writeCases([{ name: 'setting', code, files: { 'package.json': PKG() } }], 'fanout-threadpool-setting');
+    try {
+      const f = analyzeFolder(r, { concurrencyThreadpool: 6 }).findings.find((x) => x.location.file.startsWith(`${d}/`) && x.ruleId === 'unbounded-fanout/promise-all');
+      const fix = f?.fix as LimitFanout | undefined;
+      assert.deepEqual([fix?.limit, fix?.limitReason], [6, 'looplens.concurrency.threadpool setting']);
+    } finally {
+      fs.rmSync(r, { recursive: true, force: true });
+    }
+  });
 });
