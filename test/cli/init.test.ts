@@ -17,7 +17,7 @@ test('init writes the starter config: $schema, concurrency defaults, include/exc
   const config = JSON.parse(readFileSync(join(dir, '.looplensrc.json'), 'utf8'));
   assert.deepEqual(config, {
     $schema: schema.$id,
-    concurrency: { io: 8 },
+    concurrency: { io: 8, threadpool: 4, cpu: null },
     include: [],
     exclude: ['**/node_modules/**', '**/dist/**', '**/build/**', '**/out/**', '**/coverage/**', '**/*.d.ts'],
     severity: { 'blocking-cpu': 'warning', looplens: 'info', 'mixed-bound': 'warning', 'unbounded-fanout': 'warning' },
