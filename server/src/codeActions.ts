@@ -10,10 +10,13 @@ import {
   TextDocumentEdit,
   type CodeAction,
   type Diagnostic,
+  type Range,
   type TextEdit as LspTextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver';
 import { fixesFor } from './engine/fixes/index';
+import { loopRewriteFixes, type LoopSizing } from './engine/fixes/loop-rewrite';
+import { parseSource } from './engine/fixes/source';
 import { planFixAll } from './engine/fixes/fix-all';
 import type { EngineSettings } from './engine/settings';
 import type { Finding, TextEdit } from './engine/types';
@@ -63,6 +66,22 @@ export function quickFixes(doc: ActionDocument, diagnostics: readonly Diagnostic
     }
   }
   return actions;
+}
+
+/** The refactor kind of the loop rewrites (`for…of` awaiting each item → bounded concurrency). */
+export const REWRITE_KIND = CodeActionKind.RefactorRewrite;
+
+/**
+ * The `refactor.rewrite` actions for a serial `for…of` loop around `range` (see engine/fixes/loop-rewrite.ts),
+ * with the concurrency limit `sizing` gives; none when the loop's iterations depend on each other.
+ */
+export function loopRefactors(doc: ActionDocument, range: Range, sizing: LoopSizing): CodeAction[] {
+  return loopRewriteFixes(parseSource(doc.file, doc.text), range, sizing).map((fix) => ({
+    title: fix.title,
+    kind: REWRITE_KIND,
+    isPreferred: fix.isPreferred,
+    edit: workspaceEdit(doc, fix.edits)!,
+  }));
 }
 
 /**

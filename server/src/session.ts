@@ -8,7 +8,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AuditWorkspaceParams, AuditWorkspaceResult, ExportAuditParams, ExportAuditResult } from '../../shared/protocol';
 import { renderAuditExport, runAudit, type AuditedRoot } from './audit';
 import { CONFIG_FILES } from './configFile';
-import { FIX_ALL_KIND, fixAllAction, isRequested, quickFixes, type ActionDocument } from './codeActions';
+import { FIX_ALL_KIND, REWRITE_KIND, fixAllAction, isRequested, loopRefactors, quickFixes, type ActionDocument } from './codeActions';
 import { Debouncer } from './debounce';
 import { toDiagnostic } from './diagnostics';
 import { handlerAt, handlerHover } from './hover';
@@ -128,6 +128,9 @@ export class Session {
       const target: ActionDocument = { uri: doc.uri, file, version: doc.version, text: doc.getText(), versionedEdits: this.support.versionedEdits };
       const only = params.context.only;
       const actions = isRequested(only, 'quickfix') ? quickFixes(target, params.context.diagnostics, settings) : [];
+      if (isRequested(only, REWRITE_KIND)) {
+        actions.push(...loopRefactors(target, params.range, { limit: settings.concurrencyIo, reason: 'looplens.concurrency.io setting' }));
+      }
       if (only && isRequested(only, FIX_ALL_KIND)) {
         await this.debouncer.flush(entry.key);
         const state = this.states.get(doc.uri);

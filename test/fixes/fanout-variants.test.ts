@@ -9,7 +9,7 @@ import { fixesFor } from '../../server/src/engine/fixes/index';
 import { CHUNKED, INSTALL_DEPENDENCY, P_MAP_CONCURRENCY, USE_P_MAP, WRAP_P_LIMIT } from '../../server/src/engine/fixes/index';
 import { resolveSettings } from '../../server/src/engine/settings';
 import type { FixData, Finding } from '../../server/src/engine/types';
-import { applyFix, fanoutFinding, fixWithId, lines, rangeOf } from './helpers';
+import { applyFix, fanoutFinding, fixWithId, HELPER_TS, lines, rangeOf } from './helpers';
 
 const TP = 'libuv threadpool: UV_THREADPOOL_SIZE default 4';
 
@@ -21,16 +21,6 @@ function fanout(code: string, launch: string, facts: Facts = {}, file?: string, 
   return { ...f, fix, location: file ? { ...f.location, file } : f.location };
 }
 
-const HELPER_TS = [
-  '// Runs fn over items, size at a time; results keep the order of items; the first rejection rejects.',
-  'async function mapInChunks<T, R>(items: readonly T[], size: number, fn: (item: T, index: number) => R | PromiseLike<R>): Promise<Awaited<R>[]> {',
-  '  const results: Awaited<R>[] = [];',
-  '  for (let i = 0; i < items.length; i += size) {',
-  '    results.push(...(await Promise.all(items.slice(i, i + size).map((item, j) => fn(item, i + j)))));',
-  '  }',
-  '  return results;',
-  '}',
-];
 
 const ALL = lines("import { readFile } from 'node:fs/promises';", '', 'export async function load(paths: string[]) {', "  return Promise.all(paths.map((p) => readFile(p, 'utf8')));", '}');
 const ALL_LAUNCH = "(p) => readFile(p, 'utf8')";

@@ -79,3 +79,26 @@ export function nodeRangeAt(code: string, marker: string, kind: 'loop' | 'call' 
   if (!hit) throw new Error(`no ${kind} starts at ${JSON.stringify(marker)}`);
   return { start: positionAt(code, at), end: positionAt(code, hit.end) };
 }
+
+/** The dependency-free chunk helper as `looplens.chunked` and `looplens.loop-chunked` add it to a TypeScript file. */
+export const HELPER_TS = [
+  '// Runs fn over items, size at a time; results keep the order of items; the first rejection rejects.',
+  'async function mapInChunks<T, R>(items: readonly T[], size: number, fn: (item: T, index: number) => R | PromiseLike<R>): Promise<Awaited<R>[]> {',
+  '  const results: Awaited<R>[] = [];',
+  '  for (let i = 0; i < items.length; i += size) {',
+  '    results.push(...(await Promise.all(items.slice(i, i + size).map((item, j) => fn(item, i + j)))));',
+  '  }',
+  '  return results;',
+  '}',
+];
+
+/** A serial `for…of` awaiting each item in an async function, the loop refactors' simplest accepted shape. */
+export const SERIAL_LOOP = lines(
+  "import { unlink } from 'node:fs/promises';",
+  '',
+  'export async function clean(paths: string[]) {',
+  '  for (const p of paths) {',
+  '    await unlink(p);',
+  '  }',
+  '}',
+);

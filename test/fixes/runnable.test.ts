@@ -12,6 +12,9 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { buildSync } from 'esbuild';
 import { applyEdits, fixesFor, resolveSettings, Workspace } from '../../server/src/engine';
+import { loopRewriteFixes } from '../../server/src/engine/fixes/loop-rewrite';
+import { parseSource, positionAt } from '../../server/src/engine/fixes/source';
+import type { CodeFix } from '../../server/src/engine/types';
 
 const FIXTURES = path.join(__dirname, 'runnable');
 const TMP_ROOT = path.resolve(__dirname, '../../.test-tmp');
@@ -38,6 +41,7 @@ const TSCONFIG = { compilerOptions: { target: 'ES2022', lib: ['ES2023'], module:
 
 interface Fixture {
   name: string;
+  /** The finding whose fix is applied, or `refactor: <marker>` for a refactor offered at the marker's text. */
   ruleId: string;
   fixId: string;
   input: unknown;
@@ -103,6 +107,31 @@ const FIXTURE_TABLE: Fixture[] = [
     },
   },
   {
+    name: 'loop-rewrite',
+    ruleId: 'refactor: for (const id of ids)',
+    fixId: 'looplens.loop-p-map',
+    input: Array.from({ length: 40 }, (_, i) => i),
+    check: (before, after) => {
+      const b = before.result as { prices: number[]; maxInFlight: number };
+      const a = after.result as { prices: number[]; maxInFlight: number };
+      assert.deepEqual(a.prices, b.prices, 'results in input order');
+      assert.equal(b.maxInFlight, 1, 'before: one call at a time');
+      assert.equal(a.maxInFlight, 8, 'after: at most the limit (looplens.concurrency.io = 8)');
+    },
+  },
+  {
+    name: 'loop-rewrite',
+    ruleId: 'refactor: for (const id of ids)',
+    fixId: 'looplens.loop-chunked',
+    input: [1, 2, 3, -4, 5, 6, 7, 8, 9, 10],
+    check: (before, after) => {
+      const b = before.result as { prices: number[]; error?: string };
+      const a = after.result as { prices: number[]; error?: string };
+      assert.deepEqual([a.prices, a.error], [b.prices, b.error], 'the first rejection rejects: same error, no prices');
+      assert.equal(a.error, 'bad id -4');
+    },
+  },
+  {
     name: 'partition-sync',
     ruleId: 'blocking-cpu/data-loop',
     fixId: 'looplens.partition-async',
@@ -130,19 +159,30 @@ describe('runnable fixtures: same result before and after the fix', () => {
 
   for (const fx of FIXTURE_TABLE) {
     it(`${fx.name}: ${fx.fixId} on ${fx.ruleId}`, { timeout: 5 * 60_000 }, (t) => {
-      const before = path.join(work, fx.name, 'before');
-      const fixedDir = path.join(work, fx.name, 'after');
+      const before = path.join(work, fx.name, fx.fixId, 'before');
+      const fixedDir = path.join(work, fx.name, fx.fixId, 'after');
       for (const d of [before, fixedDir]) {
         fs.mkdirSync(d, { recursive: true });
         fs.copyFileSync(path.join(FIXTURES, fx.name, 'main.ts'), path.join(d, 'main.ts'));
         fs.writeFileSync(path.join(d, 'tsconfig.json'), JSON.stringify(TSCONFIG));
       }
-      const result = new Workspace({ root: fixedDir }).analyze();
-      const finding = result.findings.find((f) => f.ruleId === fx.ruleId);
-      assert.ok(finding, `no ${fx.ruleId} finding in ${fx.name}: ${result.findings.map((f) => f.ruleId).join(', ')}`);
-      const file = finding.location.file;
-      const text = fs.readFileSync(file, 'utf8');
-      const fix = fixesFor(finding, text, resolveSettings({})).find((f) => f.fixId === fx.fixId);
+      let file: string;
+      let text: string;
+      let fix: CodeFix | undefined;
+      if (fx.ruleId.startsWith('refactor: ')) {
+        file = path.join(fixedDir, 'main.ts');
+        text = fs.readFileSync(file, 'utf8');
+        const at = positionAt(text, text.indexOf(fx.ruleId.slice('refactor: '.length)));
+        const io = resolveSettings({}).concurrencyIo;
+        fix = loopRewriteFixes(parseSource(file, text), { start: at, end: at }, { limit: io, reason: 'looplens.concurrency.io setting' }).find((f) => f.fixId === fx.fixId);
+      } else {
+        const result = new Workspace({ root: fixedDir }).analyze();
+        const finding = result.findings.find((f) => f.ruleId === fx.ruleId);
+        assert.ok(finding, `no ${fx.ruleId} finding in ${fx.name}: ${result.findings.map((f) => f.ruleId).join(', ')}`);
+        file = finding.location.file;
+        text = fs.readFileSync(file, 'utf8');
+        fix = fixesFor(finding, text, resolveSettings({})).find((f) => f.fixId === fx.fixId);
+      }
       assert.ok(fix && !fix.disabled, `${fx.fixId} not offered: ${fix?.disabled ?? 'absent'}`);
       const fixed = applyEdits(text, fix.edits);
       fs.writeFileSync(file, fixed);

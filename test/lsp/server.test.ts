@@ -28,7 +28,7 @@ import {
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
 import { AuditWorkspaceRequest, type AuditWorkspaceResult } from '../../shared/protocol';
 import { pathToUri } from '../../server/src/uri';
-import { rangeOf } from '../fixes/helpers';
+import { rangeOf, SERIAL_LOOP } from '../fixes/helpers';
 import { applyWorkspaceEdit, TestClient, withCode } from './client';
 
 const REPO = join(import.meta.dirname, '..', '..');
@@ -95,7 +95,7 @@ describe('dist/server.js over stdio', () => {
 
   test('initialize answers the capabilities', () => {
     assert.equal(init.serverInfo?.name, 'looplens');
-    assert.deepEqual(init.capabilities.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.looplens'], resolveProvider: false });
+    assert.deepEqual(init.capabilities.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.looplens', 'refactor.rewrite'], resolveProvider: false });
     assert.equal(init.capabilities.hoverProvider, true);
   });
 
@@ -179,6 +179,28 @@ describe('dist/server.js over stdio', () => {
     assert.ok(kinds.slice(1, -1).every((k) => k === 'report') && kinds.length >= 3, kinds.join(' '));
     assert.equal(client.progress.at(-2)?.value.message, 'Analysed 1 file');
     assert.deepEqual(result.roots[0]?.handlers.map((h) => [h.label, h.bound]), [['POST /avatars/refresh', 'io']]);
+  });
+
+  test('a serial for…of awaiting each item is offered refactor.rewrite actions at the cursor, without a diagnostic', async () => {
+    const jobsUri = pathToUri(`${root}/src/jobs.ts`);
+    const jobs = SERIAL_LOOP;
+    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: jobsUri, languageId: 'typescript', version: 1, text: jobs } });
+    const cursor = rangeOf(jobs, 'unlink(p)').start;
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: jobsUri },
+      range: { start: cursor, end: cursor },
+      context: { diagnostics: [], only: ['refactor'] },
+    })) as CodeAction[];
+    assert.deepEqual(actions.map((a) => [a.kind, a.title, a.isPreferred]), [
+      ['refactor.rewrite', 'Run 8 iterations at a time with p-map (looplens.concurrency.io setting)', true],
+      ['refactor.rewrite', 'Run iterations in chunks of 8, no dependency (looplens.concurrency.io setting)', false],
+    ]);
+    assert.equal(
+      applyWorkspaceEdit(actions[0]!.edit, jobsUri, jobs, 1),
+      jobs.replace("';\n", "';\nimport pMap from 'p-map';\n").replace('  for (const p of paths) {', '  await pMap(paths, async (p) => {').replace('  }\n}', '  }, { concurrency: 8 });\n}'),
+    );
+    const quick = (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: jobsUri }, range: { start: cursor, end: cursor }, context: { diagnostics: [], only: ['quickfix'] } })) as CodeAction[];
+    assert.deepEqual(quick, [], 'not a quick fix');
   });
 
   test('shutdown then exit ends the process with code 0', async () => {

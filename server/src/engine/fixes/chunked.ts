@@ -32,13 +32,7 @@ export function chunkedFix(finding: Finding, src: FixSource): CodeFix | undefine
   const { fix, n, shape } = target;
 
   const code = styleOf(src);
-  const typed = !/\.[cm]?jsx?$/i.test(src.file);
-  let name = existingHelper(src, code, typed);
-  const declarations: string[] = [];
-  if (!name) {
-    name = freeName(HELPER, namesUsedIn(src.sf));
-    declarations.push(helperText(name, code, typed));
-  }
+  const { name, declarations } = chunkHelper(src, code);
   const call = `${name}(${shape.items.getText(src.sf)}, ${n}, ${shape.cb.getText(src.sf)})`;
   const edits = replaceFanout(src, shape, call);
   const header = headerEdit(src, code, [], declarations);
@@ -51,6 +45,18 @@ export function chunkedFix(finding: Finding, src: FixSource): CodeFix | undefine
     edits: header ? [header, ...edits.build()] : edits.build(),
     isPreferred: !limiterUsable,
   };
+}
+
+/**
+ * The name of the chunk helper for calls in `src`: the one this fix added before, else a free name with its
+ * declaration (to add at the top of the file) in `declarations`.
+ */
+export function chunkHelper(src: FixSource, code: CodeStyle): { name: string; declarations: string[] } {
+  const typed = !/\.[cm]?jsx?$/i.test(src.file);
+  const name = existingHelper(src, code, typed);
+  if (name) return { name, declarations: [] };
+  const fresh = freeName(HELPER, namesUsedIn(src.sf));
+  return { name: fresh, declarations: [helperText(fresh, code, typed)] };
 }
 
 /** The helper's source in the file's style, `typed` with TypeScript annotations. */

@@ -53,19 +53,36 @@ export function fanoutShape(cb: ts.Expression): FanoutShape | undefined {
 export function dependentIterations(cb: ts.Expression): string | undefined {
   if (!ts.isArrowFunction(cb) && !ts.isFunctionExpression(cb)) return undefined;
   if (cb.parameters.length > 2) return 'the callback reads the array argument';
+  let reason: string | undefined;
+  const visit = (n: ts.Node): void => {
+    if (reason) return;
+    if (n.kind === ts.SyntaxKind.ThisKeyword && ts.isFunctionExpression(cb)) reason = 'the callback uses `this`';
+    else if (ts.isIdentifier(n) && n.text === 'arguments' && ts.isFunctionExpression(cb)) reason = 'the callback uses `arguments`';
+    else n.forEachChild(visit);
+  };
+  cb.body.forEachChild(visit);
+  if (reason) return reason;
+  const outer = assignedOuterVariable(cb.body, cb.parameters.map((p) => p.name));
+  return outer ? `\`${outer}\` is assigned in one iteration and read in the next` : undefined;
+}
+
+/**
+ * The first variable under `root` that is assigned (`=`, compound assignment, `++`/`--`, destructuring) but
+ * declared neither under `root` nor by `params`: a value one iteration leaves for the next. Undefined if none.
+ */
+export function assignedOuterVariable(root: ts.Node, params: readonly ts.BindingName[]): string | undefined {
   const own = new Set<string>();
   const addBinding = (name: ts.BindingName): void => {
     if (ts.isIdentifier(name)) own.add(name.text);
     else for (const el of name.elements) if (!ts.isOmittedExpression(el)) addBinding(el.name);
   };
-  cb.parameters.forEach((p) => addBinding(p.name));
-  let reason: string | undefined;
+  params.forEach(addBinding);
   const declare = (n: ts.Node): void => {
     if (ts.isVariableDeclaration(n) || ts.isParameter(n)) addBinding(n.name);
     else if ((ts.isFunctionDeclaration(n) || ts.isClassDeclaration(n)) && n.name) own.add(n.name.text);
     n.forEachChild(declare);
   };
-  cb.body.forEachChild(declare);
+  root.forEachChild(declare);
   const outerTarget = (t: ts.Expression): string | undefined => {
     while (ts.isParenthesizedExpression(t)) t = t.expression;
     if (ts.isIdentifier(t)) return own.has(t.text) ? undefined : t.text;
@@ -78,21 +95,18 @@ export function dependentIterations(cb: ts.Expression): string | undefined {
     }
     return undefined;
   };
+  let found: string | undefined;
   const visit = (n: ts.Node): void => {
-    if (reason) return;
-    if (n.kind === ts.SyntaxKind.ThisKeyword && ts.isFunctionExpression(cb)) reason = 'the callback uses `this`';
-    else if (ts.isIdentifier(n) && n.text === 'arguments' && ts.isFunctionExpression(cb)) reason = 'the callback uses `arguments`';
-    else if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
-      const v = outerTarget(n.left);
-      if (v) reason = `\`${v}\` is assigned in one iteration and read in the next`;
+    if (found) return;
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+      found = outerTarget(n.left);
     } else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) {
-      const v = outerTarget(n.operand);
-      if (v) reason = `\`${v}\` is assigned in one iteration and read in the next`;
+      found = outerTarget(n.operand);
     }
-    if (!reason) n.forEachChild(visit);
+    if (!found) n.forEachChild(visit);
   };
-  cb.body.forEachChild(visit);
-  return reason;
+  root.forEachChild(visit);
+  return found;
 }
 
 /** True when `await` may be written at `node`: inside an async function (not a generator's callback). */
