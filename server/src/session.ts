@@ -129,7 +129,8 @@ export class Session {
       const only = params.context.only;
       const actions = isRequested(only, 'quickfix') ? quickFixes(target, params.context.diagnostics, settings) : [];
       if (isRequested(only, REWRITE_KIND)) {
-        actions.push(...loopRefactors(target, params.range, { limit: settings.concurrencyIo, reason: 'looplens.concurrency.io setting' }));
+        const sized = this.workspaces.engine(entry, settings).loopSizing?.(file, doc.offsetAt(params.range.start));
+        actions.push(...loopRefactors(target, params.range, sized ?? { limit: settings.concurrencyIo, reason: 'looplens.concurrency.io setting' }));
       }
       if (only && isRequested(only, FIX_ALL_KIND)) {
         await this.debouncer.flush(entry.key);

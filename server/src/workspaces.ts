@@ -12,7 +12,7 @@ import { isInside, pathToUri, uriToPath } from './uri';
  * What the server needs from an engine workspace (the real `Workspace`, or a test double). Without
  * `analyzeAsync` the audit runs `analyze` in one go (no progress steps, no cancellation midway).
  */
-export type WorkspaceLike = Pick<Workspace, 'setOverlay' | 'updateSettings' | 'analyze'> & Partial<Pick<Workspace, 'analyzeAsync'>>;
+export type WorkspaceLike = Pick<Workspace, 'setOverlay' | 'updateSettings' | 'analyze'> & Partial<Pick<Workspace, 'analyzeAsync' | 'loopSizing'>>;
 
 /** Creates the engine workspace for a root; may throw (then that root is not analysed). */
 export type WorkspaceFactory = (options: WorkspaceOptions) => WorkspaceLike;

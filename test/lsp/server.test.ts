@@ -181,7 +181,7 @@ describe('dist/server.js over stdio', () => {
     assert.deepEqual(result.roots[0]?.handlers.map((h) => [h.label, h.bound]), [['POST /avatars/refresh', 'io']]);
   });
 
-  test('a serial for…of awaiting each item is offered refactor.rewrite actions at the cursor, without a diagnostic', async () => {
+  test('a serial for…of awaiting each item is offered refactor.rewrite actions at the cursor, without a diagnostic, sized by what it reaches', async () => {
     const jobsUri = pathToUri(`${root}/src/jobs.ts`);
     const jobs = SERIAL_LOOP;
     await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: jobsUri, languageId: 'typescript', version: 1, text: jobs } });
@@ -192,12 +192,12 @@ describe('dist/server.js over stdio', () => {
       context: { diagnostics: [], only: ['refactor'] },
     })) as CodeAction[];
     assert.deepEqual(actions.map((a) => [a.kind, a.title, a.isPreferred]), [
-      ['refactor.rewrite', 'Run 8 iterations at a time with p-map (looplens.concurrency.io setting)', true],
-      ['refactor.rewrite', 'Run iterations in chunks of 8, no dependency (looplens.concurrency.io setting)', false],
+      ['refactor.rewrite', 'Run 4 iterations at a time with p-map (libuv threadpool: UV_THREADPOOL_SIZE default 4)', true],
+      ['refactor.rewrite', 'Run iterations in chunks of 4, no dependency (libuv threadpool: UV_THREADPOOL_SIZE default 4)', false],
     ]);
     assert.equal(
       applyWorkspaceEdit(actions[0]!.edit, jobsUri, jobs, 1),
-      jobs.replace("';\n", "';\nimport pMap from 'p-map';\n").replace('  for (const p of paths) {', '  await pMap(paths, async (p) => {').replace('  }\n}', '  }, { concurrency: 8 });\n}'),
+      jobs.replace("';\n", "';\nimport pMap from 'p-map';\n").replace('  for (const p of paths) {', '  await pMap(paths, async (p) => {').replace('  }\n}', '  }, { concurrency: 4 });\n}'),
     );
     const quick = (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: jobsUri }, range: { start: cursor, end: cursor }, context: { diagnostics: [], only: ['quickfix'] } })) as CodeAction[];
     assert.deepEqual(quick, [], 'not a quick fix');

@@ -150,10 +150,10 @@ describe('startServer over in-memory streams', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  test('advertises incremental sync, quick fixes and source.fixAll.looplens', () => {
+  test('advertises incremental sync, quick fixes, source.fixAll.looplens and refactor.rewrite', () => {
     const caps = init.capabilities;
     assert.deepEqual(caps.textDocumentSync, { openClose: true, change: TextDocumentSyncKind.Incremental });
-    assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.looplens'], resolveProvider: false });
+    assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.looplens', 'refactor.rewrite'], resolveProvider: false });
     assert.equal(init.serverInfo?.name, 'looplens');
   });
 

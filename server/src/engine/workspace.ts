@@ -5,6 +5,7 @@ import type { Project, SourceFile } from 'ts-morph';
 import { normalizePath } from './ast';
 import { overBudget } from './budget';
 import { analyzeProgramSteps } from './analysis';
+import { loopSizing } from './analysis/concurrency';
 import { loadProjectSteps, type LoadedProject } from './project';
 import { resolveSettings, type EngineSettings } from './settings';
 import { runSliced, runSync, type AnalysisStep, type SliceOptions } from './steps';
@@ -128,6 +129,18 @@ export class Workspace {
     } else {
       this.overBudget.delete(file);
     }
+  }
+
+  /**
+   * The concurrency limit (sized from what the loop body reaches, see `analysis/concurrency.ts`) and file facts
+   * for the loop refactor at `offset` in `file`; undefined before the first analysis loaded the project (a
+   * code action never waits for a load), when the file is not in it, or there is no `for…of` there.
+   */
+  loopSizing(file: string, offset: number): ReturnType<typeof loopSizing> {
+    if (!this.loaded) return undefined;
+    const sf = this.loaded.project.getSourceFile(normalizePath(file));
+    if (!sf) return undefined;
+    return loopSizing(this.loaded.project.getProgram().compilerObject, sf.compilerNode, offset, this.settings);
   }
 
   /** Analyses the workspace and returns handlers and findings for the requested paths. Throws CancelledError. */

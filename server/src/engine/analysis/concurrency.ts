@@ -17,10 +17,11 @@
 import * as nodePath from 'node:path';
 import { ts } from 'ts-morph';
 import { calleeName, isFunctionWithBody, normalizePath, rangeOf, skipOuter } from '../ast';
+import type { EngineSettings } from '../settings';
 import { describeDeclaration, resolveFunctionValue, unalias, type CalleeInfo } from '../resolve';
 import type { DetectEnv } from '../rules/rule';
 import type { FixData, ModuleSystem } from '../types';
-import { THREADPOOL_CRYPTO } from './summary';
+import { Summaries, THREADPOOL_CRYPTO } from './summary';
 
 /** A concurrency limit and why: `{ limit: 4, reason: 'libuv threadpool: UV_THREADPOOL_SIZE default 4' }`. */
 export interface SizedLimit {
@@ -392,4 +393,41 @@ export function limitFanoutData(env: DetectEnv, launch: ts.Node, at: ts.Node = l
     limitReason: reason,
     ...(facts ?? {}),
   };
+}
+
+/**
+ * The limit and file facts for the loop refactor on the `for…of` statement innermost around `offset` (UTF-16
+ * offset in `sf`), sized from what the loop body reaches like a fan-out's callback (see {@link sizeLimit});
+ * undefined when no such loop is in a function. Never throws.
+ */
+export function loopSizing(program: ts.Program, sf: ts.SourceFile, offset: number, settings: EngineSettings): (SizedLimit & Partial<FileFacts>) | undefined {
+  let loop: ts.ForOfStatement | undefined;
+  const visit = (n: ts.Node): void => {
+    if (n.getStart(sf) > offset || n.end < offset) return;
+    if (ts.isForOfStatement(n)) loop = n;
+    n.forEachChild(visit);
+  };
+  sf.forEachChild(visit);
+  let fn: ts.Node | undefined = loop;
+  while (fn && !isFunctionWithBody(fn)) fn = fn.parent;
+  if (!loop || !fn) return undefined;
+  try {
+    const checker = program.getTypeChecker();
+    const project = new ProjectFacts([sf], program.getCompilerOptions());
+    const summaries = new Summaries(checker, [], settings, () => false, project);
+    const env: DetectEnv = {
+      checker,
+      sf,
+      fn: fn as DetectEnv['fn'],
+      settings,
+      callee: summaries.callee,
+      linearWork: summaries.linearWork,
+      isInline: summaries.isInline,
+      isHandler: summaries.isHandler,
+      project,
+    };
+    return { ...sizeLimit(env, loop.statement), ...project.fileFacts(normalizePath(sf.fileName), sf) };
+  } catch {
+    return undefined;
+  }
 }
