@@ -15,7 +15,7 @@ import type { Frame } from 'playwright-core';
 import { join } from 'node:path';
 import { buildSuite } from '../vscode/runTests';
 import { ensurePrereqs } from './setup';
-import { FIXTURE_LINES, LIMIT_FIX_TITLE, NEW_FANOUT, NEW_FANOUT_LINE_OFFSET, RULES, expectedLimitFix } from './expected';
+import { FIXTURE_LINES, NEW_FANOUT, NEW_FANOUT_LINE_OFFSET, RULES, expectedLimitFix } from './expected';
 import { OUTPUT, REPO, acquireRunLock, cleanupInstall, installExtension, releaseRunLock, waitFor, withSession, type EditorSession, type El, type Installed, type ProblemRow, type SessionOptions } from './harness';
 
 /** How long LoopLens may take to show a diagnostic (recipe: 1–8 s; the first analysis loads the project). */
@@ -171,10 +171,10 @@ describe('real editor (code-server + Chromium)', () => {
         await s.goTo(fanout.line!, fanout.column!);
         await s.page.keyboard.press('Control+.');
         try {
-          return await waitFor(`a "${LIMIT_FIX_TITLE}…" row in the quick-fix menu`, async () => {
+          return await waitFor(`a "${expected.title}" row in the quick-fix menu`, async () => {
             const rows = s.page.locator('.action-widget .monaco-list-row.action');
             for (const label of await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? (e as unknown as El).innerText))) {
-              if (label.startsWith(LIMIT_FIX_TITLE)) return label;
+              if (label === expected.title) return label;
             }
             return undefined;
           }, { timeoutMs: 8_000 });
@@ -188,9 +188,9 @@ describe('real editor (code-server + Chromium)', () => {
     assert.equal(action, expected.title);
     await s.stepShot('fix-applied', async () => {
       // Keyboard, as a person would: a pointer-block layer over the menu swallows clicks while it settles.
-      await waitFor(`the "${LIMIT_FIX_TITLE}…" row focused`, async () => {
+      await waitFor(`the "${expected.title}" row focused`, async () => {
         const focused = await s.page.locator('.action-widget .monaco-list-row.action.focused').first().getAttribute('aria-label');
-        if (focused?.startsWith(LIMIT_FIX_TITLE)) return true;
+        if (focused === expected.title) return true;
         await s.page.keyboard.press('ArrowDown');
         return false;
       });

@@ -21,8 +21,11 @@ export const RULES = {
   dataLoop: 'blocking-cpu/data-loop',
 } as const;
 
-/** The title the limiter quick fix starts with. */
-export const LIMIT_FIX_TITLE = 'Limit concurrency';
+/**
+ * The limiter quick fix's id. Its title carries the limit and why (and a note when p-limit is not in
+ * package.json), so the scenarios look for the exact title the engine computes, not a prefix.
+ */
+export const LIMIT_FIX_ID = 'looplens.wrap-p-limit';
 
 /** Text typed at the end of `src/routes.ts` in the live-edit scenario; its fan-out is on the line after the marker. */
 export const NEW_FANOUT = [
@@ -52,7 +55,7 @@ export function expectedLimitFix(root: string, relFile: string, line: number): {
     throw new Error(`the engine reports no ${RULES.fanout} at ${relFile}:${line} (it reports: ${seen.join(', ') || 'nothing'})`);
   }
   const text = ws.readText(file);
-  const fix = fixesFor(finding, text, ws.settings).find((f) => f.title.startsWith(LIMIT_FIX_TITLE));
-  if (!fix) throw new Error(`the engine offers no "${LIMIT_FIX_TITLE}…" fix for ${relFile}:${line}`);
+  const fix = fixesFor(finding, text, ws.settings).find((f) => f.fixId === LIMIT_FIX_ID);
+  if (!fix) throw new Error(`the engine offers no ${LIMIT_FIX_ID} fix for ${relFile}:${line}`);
   return { title: fix.title, text: applyEdits(text, fix.edits.filter((e) => e.file === file)) };
 }
