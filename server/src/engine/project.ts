@@ -101,18 +101,22 @@ export function skipReason(file: string): string | undefined {
   return undefined;
 }
 
-/**
- * Loads a project rooted at `root` (absolute). `exclude` globs (relative to root) keep files out.
- * Never throws for a bad tsconfig: it falls back to defaults and records why in `skipped`.
- */
-export function loadProject(root: string, exclude: readonly string[], tsconfig?: string): LoadedProject {
-  return runSync(loadProjectSteps(root, exclude, tsconfig));
+/** One TypeScript program's worth of files: those whose nearest tsconfig is `tsconfig`. */
+export interface ProjectPart {
+  project: Project;
+  /** The tsconfig whose options it uses; undefined: defaults. */
+  tsconfig?: string;
+  /** The files this part owns (normalized absolute paths): handlers are discovered in these only. */
+  own: Set<string>;
 }
 
-/** {@link loadProject} as steps: yields before each source file is read and parsed (see ./steps). */
-export function* loadProjectSteps(root: string, exclude: readonly string[], tsconfig?: string): Generator<AnalysisStep, LoadedProject> {
-  const skipped: SkippedFile[] = [];
-  const configPath = tsconfig ?? findTsconfig(root);
+export interface LoadedProjects {
+  parts: ProjectPart[];
+  skipped: SkippedFile[];
+}
+
+/** A Project with a tsconfig's options (defaults with `allowJs` when none or unreadable, recorded in `skipped`). */
+function createProject(root: string, configPath: string | undefined, skipped: SkippedFile[]): Project {
   let project: Project | undefined;
   if (configPath) {
     try {
@@ -125,23 +129,123 @@ export function* loadProjectSteps(root: string, exclude: readonly string[], tsco
   if (!project) project = new Project({ compilerOptions: DEFAULT_OPTIONS });
   // JavaScript is analysed too, whatever the tsconfig says; nothing is emitted.
   project.compilerOptions.set({ allowJs: true, noEmit: true });
-  ensureNodeTypes(project, root);
+  // Node's typings resolve from the package the tsconfig belongs to when it is inside the root, else the root.
+  const configDir = configPath && normalizePath(nodePath.dirname(configPath));
+  ensureNodeTypes(project, configDir && configDir.startsWith(normalizePath(root) + '/') ? configDir : root);
+  return project;
+}
 
-  // Dot-folders (.git, .next, .turbo, .cache) are never globbed (`dot: false`); .gitignored files are left out.
+/** The source files under `root` to analyse, sorted: not excluded, not in dot-folders (`dot: false`), not .gitignored. */
+function sourceFiles(root: string, exclude: readonly string[]): string[] {
   const ignored = gitignored(root);
-  const files = globSync(SOURCE_GLOB, { cwd: root, absolute: true, ignore: [...ALWAYS_EXCLUDED, ...exclude], followSymbolicLinks: false, dot: false }).filter((f) => !ignored(f));
-  for (const [i, file] of files.sort().entries()) {
+  const files = globSync(SOURCE_GLOB, { cwd: root, absolute: true, ignore: [...ALWAYS_EXCLUDED, ...exclude], followSymbolicLinks: false, dot: false });
+  return files.filter((f) => !ignored(f)).sort();
+}
+
+/** Adds a file to a project, or records why it is skipped; true when added. */
+function addFile(project: Project, file: string, skipped: SkippedFile[]): boolean {
+  const reason = skipReason(file);
+  if (reason) {
+    skipped.push({ file: normalizePath(file), reason });
+    return false;
+  }
+  try {
+    project.addSourceFileAtPath(file);
+    return true;
+  } catch (e) {
+    skipped.push({ file: normalizePath(file), reason: `could not be parsed: ${String((e as Error).message).split('\n')[0]}` });
+    return false;
+  }
+}
+
+/**
+ * Whether a tsconfig is solution-style (`"files": []` with `references`, no `include`): it only lists the
+ * packages, so its options describe no file and the files under it are analysed with defaults. Unreadable:
+ * false (createProject records why and uses defaults).
+ */
+function isSolutionStyle(configPath: string): boolean {
+  const { config } = ts.readConfigFile(configPath, ts.sys.readFile);
+  if (!config || typeof config !== 'object') return false;
+  const c = config as { files?: unknown; include?: unknown; references?: unknown; extends?: unknown };
+  return Array.isArray(c.files) && c.files.length === 0 && c.include === undefined && c.extends === undefined && Array.isArray(c.references);
+}
+
+/**
+ * Loads a project rooted at `root` (absolute) as one program. `exclude` globs (relative to root) keep files out.
+ * Never throws for a bad tsconfig: it falls back to defaults and records why in `skipped`.
+ */
+export function loadProject(root: string, exclude: readonly string[], tsconfig?: string): LoadedProject {
+  return runSync(loadProjectSteps(root, exclude, tsconfig));
+}
+
+/** {@link loadProject} as steps: yields before each source file is read and parsed (see ./steps). */
+export function* loadProjectSteps(root: string, exclude: readonly string[], tsconfig?: string): Generator<AnalysisStep, LoadedProject> {
+  const skipped: SkippedFile[] = [];
+  const configPath = tsconfig ?? findTsconfig(root);
+  const project = createProject(root, configPath, skipped);
+  const files = sourceFiles(root, exclude);
+  for (const [i, file] of files.entries()) {
     yield { phase: 'parse', filesDone: i, files: files.length };
-    const reason = skipReason(file);
-    if (reason) {
-      skipped.push({ file: normalizePath(file), reason });
-      continue;
-    }
-    try {
-      project.addSourceFileAtPath(file);
-    } catch (e) {
-      skipped.push({ file: normalizePath(file), reason: `could not be parsed: ${String((e as Error).message).split('\n')[0]}` });
-    }
+    addFile(project, file, skipped);
   }
   return { project, tsconfig: configPath, skipped };
+}
+
+/**
+ * Loads the folder `root` (absolute) as one program per tsconfig, so that each file is analysed with the
+ * compiler options of its nearest `tsconfig.json` (a monorepo's packages, each with its own `paths`, `types` or
+ * `jsx`; project references are followed as ordinary imports). Files under no tsconfig of the folder use the
+ * nearest one at or above `root`; a solution-style tsconfig (`"files": []`, only `references`) or none at all
+ * means defaults. With `tsconfig` given (`--tsconfig`), everything is one program with it. tsconfig files in
+ * excluded, .gitignored or dot-folders do not count. Never throws for a bad tsconfig.
+ */
+export function loadProjects(root: string, exclude: readonly string[], tsconfig?: string): LoadedProjects {
+  return runSync(loadProjectsSteps(root, exclude, tsconfig));
+}
+
+/** {@link loadProjects} as steps: yields before each source file is read and parsed, over all programs (see ./steps). */
+export function* loadProjectsSteps(root: string, exclude: readonly string[], tsconfig?: string): Generator<AnalysisStep, LoadedProjects> {
+  if (tsconfig) {
+    const one: LoadedProject = yield* loadProjectSteps(root, exclude, tsconfig);
+    const own = new Set(one.project.getSourceFiles().map((sf) => normalizePath(sf.getFilePath())));
+    return { parts: [{ project: one.project, tsconfig, own }], skipped: one.skipped };
+  }
+  const skipped: SkippedFile[] = [];
+  const normRoot = normalizePath(root);
+  const ignored = gitignored(root);
+  const configDirs = new Set(
+    globSync('**/tsconfig.json', { cwd: root, absolute: true, ignore: [...ALWAYS_EXCLUDED, ...exclude], followSymbolicLinks: false, dot: false })
+      .filter((f) => !ignored(f))
+      .map((f) => nodePath.posix.dirname(normalizePath(f))),
+  );
+  const above = findTsconfig(root);
+  const top = above && normalizePath(above);
+  const solution = new Map<string, boolean>();
+  const usable = (config: string | undefined): string | undefined => {
+    if (!config) return undefined;
+    if (!solution.has(config)) solution.set(config, isSolutionStyle(config));
+    return solution.get(config) ? undefined : config;
+  };
+  /** The tsconfig whose options a file gets: the nearest in the folder, else the one at or above the root. */
+  const configOf = (file: string): string | undefined => {
+    for (let d = nodePath.posix.dirname(file); d.length > normRoot.length; d = nodePath.posix.dirname(d)) {
+      if (configDirs.has(d)) return usable(`${d}/tsconfig.json`);
+    }
+    return usable(top);
+  };
+  const files = sourceFiles(root, exclude);
+  const parts = new Map<string | undefined, ProjectPart>();
+  for (const [i, file] of files.entries()) {
+    yield { phase: 'parse', filesDone: i, files: files.length };
+    const f = normalizePath(file);
+    const config = configOf(f);
+    let part = parts.get(config);
+    if (!part) parts.set(config, (part = { project: createProject(root, config, skipped), ...(config ? { tsconfig: config } : {}), own: new Set() }));
+    if (addFile(part.project, file, skipped)) part.own.add(f);
+  }
+  if (parts.size === 0) {
+    const config = usable(top);
+    parts.set(config, { project: createProject(root, config, skipped), ...(config ? { tsconfig: config } : {}), own: new Set() });
+  }
+  return { parts: [...parts.values()], skipped };
 }

@@ -170,11 +170,12 @@ class FileSuppressions {
  * {@link Suppressions.unused} for the directives that silenced nothing.
  */
 export class Suppressions {
-  private readonly files = new Map<ts.SourceFile, FileSuppressions>();
+  /** By file name: the programs of one analysis each have their own SourceFile of a shared file. */
+  private readonly files = new Map<string, FileSuppressions>();
 
   private of(sf: ts.SourceFile): FileSuppressions {
-    let f = this.files.get(sf);
-    if (!f) this.files.set(sf, (f = new FileSuppressions(sf)));
+    let f = this.files.get(sf.fileName);
+    if (!f) this.files.set(sf.fileName, (f = new FileSuppressions(sf)));
     return f;
   }
 

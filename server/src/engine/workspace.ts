@@ -4,18 +4,22 @@ import { minimatch } from 'minimatch';
 import type { Project, SourceFile } from 'ts-morph';
 import { normalizePath } from './ast';
 import { overBudget } from './budget';
-import { analyzeProgramSteps } from './analysis';
+import { analyzeProgramSteps, compareFindings, unusedSuppressionFindings } from './analysis';
 import { loopSizing } from './analysis/concurrency';
-import { loadProjectSteps, type LoadedProject } from './project';
+import { loadProjectsSteps, type LoadedProjects, type ProjectPart } from './project';
 import { resolveSettings, type EngineSettings } from './settings';
 import { runSliced, runSync, type AnalysisStep, type SliceOptions } from './steps';
-import { throwIfCancelled, type AnalysisResult, type CancellationToken, type SkippedFile } from './types';
+import { Suppressions } from './suppress';
+import { throwIfCancelled, type AnalysisResult, type CancellationToken, type Finding, type Handler } from './types';
 
 /** How to open a workspace. */
 export interface WorkspaceOptions {
   /** Absolute path of the folder to analyse. */
   root: string;
-  /** Path of the tsconfig to use; default the nearest `tsconfig.json` at or above root, else defaults with `allowJs`. */
+  /**
+   * Path of the tsconfig to use for every file (one program). Default: each file with its nearest
+   * `tsconfig.json`, one program per tsconfig (./project.ts#loadProjects), else defaults with `allowJs`.
+   */
   tsconfig?: string;
   settings?: Partial<EngineSettings>;
 }
@@ -36,7 +40,7 @@ export interface AnalyzeAsyncOptions extends AnalyzeOptions {
 }
 
 /**
- * A loaded project: keeps the parsed program between analyses so the editor can re-analyse after each edit.
+ * A loaded project: keeps the parsed programs (one per tsconfig) between analyses so the editor can re-analyse after each edit.
  * The project loads lazily on the first analysis and again after `reload()`.
  */
 export class Workspace {
@@ -44,7 +48,7 @@ export class Workspace {
   settings: EngineSettings;
   private readonly tsconfig?: string;
   private readonly overlays = new Map<string, string>();
-  private loaded?: { project: Project; skipped: SkippedFile[] };
+  private loaded?: LoadedProjects;
   /** Files left out of the loaded project as over the per-file budget or unparsable overlays, with the reason. */
   private readonly overBudget = new Map<string, string>();
 
@@ -60,16 +64,39 @@ export class Workspace {
     if (text === undefined) this.overlays.delete(f);
     else this.overlays.set(f, text);
     if (!this.loaded) return;
-    const sf = this.loaded.project.getSourceFile(f);
-    if (text !== undefined) {
-      if (sf?.getFullText() !== text && this.isUnderRoot(f)) this.addOverlay(this.loaded.project, f, text);
-    } else if (sf) {
-      try {
-        sf.refreshFromFileSystemSync();
-      } catch {
-        this.loaded.project.removeSourceFile(sf);
+    const owner = this.isUnderRoot(f) ? this.partFor(f) : undefined;
+    for (const part of this.loaded.parts) {
+      const sf = part.project.getSourceFile(f);
+      if (text !== undefined) {
+        // The owning program gets a new file; every program that already has the file (an import from another
+        // package) sees the same text.
+        if (part === owner) part.own.add(f);
+        if (sf?.getFullText() !== text && (sf ? this.isUnderRoot(f) : part === owner)) this.addOverlay(part.project, f, text);
+      } else if (sf) {
+        try {
+          sf.refreshFromFileSystemSync();
+        } catch {
+          part.project.removeSourceFile(sf);
+        }
       }
     }
+  }
+
+  /** The program a file under the root belongs to: the part owning it, else the one whose tsconfig folder is nearest above it. */
+  private partFor(file: string): ProjectPart | undefined {
+    const parts = this.loaded?.parts ?? [];
+    const owner = parts.find((p) => p.own.has(file));
+    if (owner) return owner;
+    let best: ProjectPart | undefined;
+    let bestLength = -1;
+    for (const p of parts) {
+      const dir = p.tsconfig ? normalizePath(nodePath.dirname(p.tsconfig)) : '';
+      if ((dir === '' || file.startsWith(dir + '/')) && dir.length > bestLength) {
+        best = p;
+        bestLength = dir.length;
+      }
+    }
+    return best ?? parts[0];
   }
 
   /** Replaces the settings; the next analysis uses them. Changing excludes reloads the project. */
@@ -93,14 +120,19 @@ export class Workspace {
     return file === this.root || file.startsWith(this.root + '/');
   }
 
-  /** The loaded project, loading it first when needed (as steps: one per source file parsed). */
-  private *loadSteps(): Generator<AnalysisStep, { project: Project; skipped: SkippedFile[] }> {
+  /** The loaded programs, loading them first when needed (as steps: one per source file parsed). */
+  private *loadSteps(): Generator<AnalysisStep, LoadedProjects> {
     if (!this.loaded) {
-      const { project, skipped }: LoadedProject = yield* loadProjectSteps(this.root, this.settings.exclude, this.tsconfig);
-      this.loaded = { project, skipped };
+      const loaded: LoadedProjects = yield* loadProjectsSteps(this.root, this.settings.exclude, this.tsconfig);
+      this.loaded = loaded;
       this.overBudget.clear();
-      for (const sf of project.getSourceFiles()) this.addChecked(sf);
-      for (const [file, text] of this.overlays) if (this.isUnderRoot(file)) this.addOverlay(project, file, text);
+      for (const { project } of loaded.parts) for (const sf of project.getSourceFiles()) this.addChecked(project, sf);
+      for (const [file, text] of this.overlays) {
+        const part = this.isUnderRoot(file) ? this.partFor(file) : undefined;
+        if (!part) continue;
+        part.own.add(file);
+        this.addOverlay(part.project, file, text);
+      }
     }
     return this.loaded;
   }
@@ -108,7 +140,7 @@ export class Workspace {
   /** Parses editor text into the project; text the parser cannot take (its recursion overflows) leaves the file out. */
   private addOverlay(project: Project, file: string, text: string): void {
     try {
-      this.addChecked(project.createSourceFile(file, text, { overwrite: true }));
+      this.addChecked(project, project.createSourceFile(file, text, { overwrite: true }));
     } catch (e) {
       const stale = project.getSourceFile(file);
       if (stale) project.removeSourceFile(stale);
@@ -120,12 +152,12 @@ export class Workspace {
    * Keeps a just-parsed file in the project only when it is within the per-file budget: the binder and the
    * engine's walks are recursive, so a file nested too deep would overflow the stack of the whole analysis.
    */
-  private addChecked(sf: SourceFile): void {
+  private addChecked(project: Project, sf: SourceFile): void {
     const file = normalizePath(sf.getFilePath());
     const reason = overBudget(sf.compilerNode);
     if (reason) {
       this.overBudget.set(file, reason);
-      this.loaded?.project.removeSourceFile(sf);
+      project.removeSourceFile(sf);
     } else {
       this.overBudget.delete(file);
     }
@@ -137,10 +169,10 @@ export class Workspace {
    * code action never waits for a load), when the file is not in it, or there is no `for…of` there.
    */
   loopSizing(file: string, offset: number): ReturnType<typeof loopSizing> {
-    if (!this.loaded) return undefined;
-    const sf = this.loaded.project.getSourceFile(normalizePath(file));
-    if (!sf) return undefined;
-    return loopSizing(this.loaded.project.getProgram().compilerObject, sf.compilerNode, offset, this.settings);
+    const part = this.loaded && this.partFor(normalizePath(file));
+    const sf = part?.project.getSourceFile(normalizePath(file));
+    if (!part || !sf) return undefined;
+    return loopSizing(part.project.getProgram().compilerObject, sf.compilerNode, offset, this.settings);
   }
 
   /** Analyses the workspace and returns handlers and findings for the requested paths. Throws CancelledError. */
@@ -164,9 +196,8 @@ export class Workspace {
   private *analyzeSteps(options: AnalyzeOptions): Generator<AnalysisStep, AnalysisResult> {
     const { token } = options;
     throwIfCancelled(token);
-    const { project, skipped } = yield* this.loadSteps();
+    const { parts, skipped } = yield* this.loadSteps();
     throwIfCancelled(token);
-    const program = project.getProgram().compilerObject;
     const paths = (options.paths ?? [this.root]).map((p) => normalizePath(nodePath.resolve(p)));
     const { include, exclude } = this.settings;
     const rel = (f: string) => nodePath.posix.relative(this.root, f);
@@ -177,19 +208,48 @@ export class Workspace {
       return !exclude.some((g) => minimatch(r, g, { dot: true }));
     };
     const overBudgetFiles = [...this.overBudget].map(([file, reason]) => ({ file, reason }));
-    const files = program.getSourceFiles().filter((sf) => {
-      if (sf.isDeclarationFile || sf.fileName.includes('/node_modules/')) return false;
-      // Also checked for files outside the root that the program imports, so calls into them are not followed.
-      const reason = overBudget(sf);
-      if (reason && !this.overBudget.has(normalizePath(sf.fileName))) overBudgetFiles.push({ file: normalizePath(sf.fileName), reason });
-      return !reason && this.isUnderRoot(normalizePath(sf.fileName));
+    // One program per tsconfig (./project.ts#loadProjects). Each discovers handlers in the files it owns and
+    // follows their calls into any file, so a finding in one package reached from another's handler is kept;
+    // suppressions are shared, so a comment silences a finding whichever program reaches it.
+    const programs = parts.map((part) => {
+      const program = part.project.getProgram().compilerObject;
+      const files = program.getSourceFiles().filter((sf) => {
+        if (sf.isDeclarationFile || sf.fileName.includes('/node_modules/')) return false;
+        const f = normalizePath(sf.fileName);
+        // Also checked for files outside the root that the program imports, so calls into them are not followed.
+        const reason = overBudget(sf);
+        if (reason && !this.overBudget.has(f) && !overBudgetFiles.some((o) => o.file === f)) overBudgetFiles.push({ file: f, reason });
+        return !reason && this.isUnderRoot(f) && (parts.length === 1 || part.own.has(f));
+      });
+      return { program, files };
     });
-    const { handlers, findings } = yield* analyzeProgramSteps({ program, files, inScope, settings: this.settings, token });
+    const total = programs.reduce((n, p) => n + p.files.length, 0);
+    const suppressions = new Suppressions();
+    const handlers = new Map<string, Handler>();
+    const findings = new Map<string, Finding>();
+    let before = 0;
+    for (const { program, files } of programs) {
+      throwIfCancelled(token);
+      const steps = analyzeProgramSteps({ program, files, inScope, settings: this.settings, token, suppressions });
+      // Progress counts the files of all programs: this one's steps are shifted by the files of those before it.
+      let next = steps.next();
+      while (!next.done) {
+        yield { ...next.value, filesDone: before + next.value.filesDone, files: total };
+        next = steps.next();
+      }
+      before += files.length;
+      for (const h of next.value.handlers) if (!handlers.has(h.id)) handlers.set(h.id, h);
+      for (const f of next.value.findings) {
+        const key = `${f.ruleId} ${f.location.file}:${f.location.range.start.line}:${f.location.range.start.character}`;
+        if (!findings.has(key)) findings.set(key, f);
+      }
+    }
+    const allFiles = programs.flatMap((p) => p.files);
     return {
-      handlers,
-      findings,
+      handlers: [...handlers.values()],
+      findings: [...findings.values(), ...unusedSuppressionFindings(suppressions, allFiles, inScope, this.settings)].sort(compareFindings),
       skipped: [...skipped, ...overBudgetFiles].filter((s) => inScope(s.file) || s.file.endsWith('tsconfig.json')),
-      files: files.map((f) => normalizePath(f.fileName)).filter(inScope),
+      files: [...new Set(allFiles.map((f) => normalizePath(f.fileName)))].filter(inScope),
     };
   }
 }

@@ -35,6 +35,12 @@ export interface ProgramInput {
   inScope: (file: string) => boolean;
   settings: EngineSettings;
   token?: CancellationToken;
+  /**
+   * Suppressions shared by the programs of one analysis (a monorepo's packages): a comment in one package may
+   * silence a finding reached from another's handler. When given, the caller reports the unused ones after the
+   * last program ({@link unusedSuppressionFindings}); otherwise this program's are reported here.
+   */
+  suppressions?: Suppressions;
 }
 
 export interface ProgramResult {
@@ -102,6 +108,28 @@ function withPrefix(label: string, prefix: string): string {
   const m = /^(\S+) (\/.*)$/.exec(label);
   if (m) return `${m[1]} ${joinPaths(prefix, m[2] === '/' ? '' : m[2]!) || '/'}`;
   return label === 'middleware' ? `USE ${prefix}` : label;
+}
+
+/** Findings in document order: file, line, character, then rule id. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    a.location.file.localeCompare(b.location.file) ||
+    a.location.range.start.line - b.location.range.start.line ||
+    a.location.range.start.character - b.location.range.start.character ||
+    a.ruleId.localeCompare(b.ruleId)
+  );
+}
+
+/** `looplens/unused-suppression` findings for the directives of the in-scope `files` that silenced nothing. */
+export function unusedSuppressionFindings(suppressions: Suppressions, files: readonly ts.SourceFile[], inScope: (file: string) => boolean, settings: EngineSettings): Finding[] {
+  const severity = severityOf(settings, UNUSED_SUPPRESSION.meta.id, UNUSED_SUPPRESSION.meta.family);
+  if (severity === 'off') return [];
+  const out: Finding[] = [];
+  for (const sf of files) {
+    const file = normalizePath(sf.fileName);
+    if (inScope(file)) for (const d of suppressions.unused(sf)) out.push(unusedSuppression(d, file, severity));
+  }
+  return out;
 }
 
 /** The `looplens/unused-suppression` finding for a directive that silenced nothing. */
@@ -179,7 +207,7 @@ export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisSte
   // 3. Follow each handler's calls and collect what it reaches.
   const handlerFns = new Set<ts.Node>(discovered.flatMap(({ d }) => (d.fn ? [d.fn] : [])));
   const summaries = new Summaries(checker, RULE_IMPLS, settings, (n) => handlerFns.has(n), new ProjectFacts(input.files, options));
-  const suppressions = new Suppressions();
+  const suppressions = input.suppressions ?? new Suppressions();
   const handlerKinds = new Map<ts.Node, HandlerKind>(discovered.flatMap(({ d }) => (d.fn ? [[d.fn, d.kind] as const] : [])));
   const fixContext: BlockingContext = { checker, options, handlerKind: (n) => handlerKinds.get(n) };
 
@@ -271,21 +299,8 @@ export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisSte
   }
 
   // 5. Suppression comments that silenced nothing.
-  const unusedSeverity = severityOf(settings, UNUSED_SUPPRESSION.meta.id, UNUSED_SUPPRESSION.meta.family);
-  if (unusedSeverity !== 'off') {
-    for (const sf of input.files) {
-      const file = normalizePath(sf.fileName);
-      if (!input.inScope(file)) continue;
-      for (const d of suppressions.unused(sf)) findings.push(unusedSuppression(d, file, unusedSeverity));
-    }
-  }
+  if (!input.suppressions) findings.push(...unusedSuppressionFindings(suppressions, input.files, input.inScope, settings));
 
-  findings.sort(
-    (a, b) =>
-      a.location.file.localeCompare(b.location.file) ||
-      a.location.range.start.line - b.location.range.start.line ||
-      a.location.range.start.character - b.location.range.start.character ||
-      a.ruleId.localeCompare(b.ruleId),
-  );
+  findings.sort(compareFindings);
   return { handlers: handlers.filter((h) => input.inScope(h.registration.file)), findings };
 }
