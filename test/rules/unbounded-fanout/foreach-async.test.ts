@@ -33,7 +33,24 @@ app.listen(1);`,
   res.json({ queued: req.body.ids.length });
 });
 app.listen(1);`,
-      errors: [{ line: L(2), column: 3, message: '`req.body.ids.forEach(async …)` in `POST /relink`' }],
+      errors: [
+        {
+          line: L(2),
+          column: 3,
+          message:
+            '`req.body.ids.forEach(async …)` in `POST /relink` (server.ts:10) starts one operation per element at once and awaits none of them; the number in flight grows with `req.body.ids` (request input) and failures go unhandled. Use `for…of` with `await`, or p-map with a `concurrency` limit.',
+        },
+      ],
+    },
+    {
+      name: 'promise-returning callback over an awaited result',
+      code: `${APP}app.post('/resave', async (_req, res) => {
+  const rows = await db.rows();
+  rows.forEach((r) => db.save(r));
+  res.send('ok');
+});
+app.listen(1);`,
+      errors: [{ line: L(3), column: 3, message: '`rows.forEach(async …)` in `POST /resave` (server.ts:10) starts one operation per element at once and awaits none of them; the number in flight grows with `rows` (from `await db.rows()`) and failures go unhandled.' }],
     },
   ],
 });

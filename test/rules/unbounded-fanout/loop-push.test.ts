@@ -44,7 +44,14 @@ app.listen(1);`,
   res.send('ok');
 });
 app.listen(1);`,
-      errors: [{ line: L(3), column: 3, message: 'starts `db.save(r)` on every iteration without awaiting it' }],
+      errors: [
+        {
+          line: L(3),
+          column: 3,
+          message:
+            'Loop over `await db.rows()` starts `db.save(r)` on every iteration without awaiting it, in `POST /refresh` (server.ts:10): all of them run at once and the number grows with the data. Bound them with a concurrency limit (p-limit) or await each one.',
+        },
+      ],
       output: `import pLimit from 'p-limit';
 
 const limit = pLimit(8);
@@ -66,7 +73,31 @@ app.listen(1);`,
   res.send('queued');
 });
 app.listen(1);`,
-      errors: [{ line: L(2), column: 3, message: 'Loop over `req.body.ids`' }],
+      errors: [{ line: L(2), column: 3, message: 'Loop over `req.body.ids` (request input) starts `db.find(id)` on every iteration' }],
+    },
+    {
+      name: 'promises stored from a loop over an awaited result',
+      code: `${APP}app.post('/touch', async (_req, res) => {
+  const rows = await db.rows();
+  const ps: Promise<void>[] = [];
+  for (const r of rows) ps[ps.length] = db.save(r);
+  await Promise.all(ps);
+  res.send('ok');
+});
+app.listen(1);`,
+      errors: [{ line: L(4), column: 3, message: 'Loop over `rows` (from `await db.rows()`) starts `db.save(r)` on every iteration' }],
+    },
+    {
+      name: 'a helper\'s parameter: its callers decide the size',
+      code: `${APP}async function saveAll(items: Row[]): Promise<void> {
+  for (const r of items) void db.save(r);
+}
+app.post('/all', async (_req, res) => {
+  await saveAll(await db.rows());
+  res.send('ok');
+});
+app.listen(1);`,
+      errors: [{ line: L(2), column: 3, message: 'Loop over `items` (parameter `items` of `saveAll`) starts `db.save(r)`' }],
     },
   ],
 });

@@ -79,7 +79,14 @@ app.post('/save', async (_req, res) => {
 });
 app.listen(1);`,
       files: P_MAP,
-      errors: [{ line: L(4), column: 18, message: 'p-map runs with unbounded concurrency unless given `concurrency`' }],
+      errors: [
+        {
+          line: L(4),
+          column: 18,
+          message:
+            '`pMap` over `rows` (from `await db.rows()`) in `POST /save` (server.ts:11) runs every operation at once: p-map runs with unbounded concurrency unless given `concurrency`. Pass a bound sized to the resource (`{ concurrency: 8 }`).',
+        },
+      ],
       output: `${APP}import pMap from 'p-map';
 app.post('/save', async (_req, res) => {
   const rows = await db.rows();
@@ -95,7 +102,14 @@ app.listen(1);`,
   res.send('ok');
 });
 app.listen(1);`,
-      errors: [{ line: L(3), column: 9, message: '`Promise.all` over `rows.map(…)` starts one `db.save(r)` per element at once in `POST /import`' }],
+      errors: [
+        {
+          line: L(3),
+          column: 9,
+          message:
+            '`Promise.all` over `rows.map(…)` starts one `db.save(r)` per element at once in `POST /import` (server.ts:10); the number in flight grows with `rows` (from `await db.rows()`). Bound it with a concurrency limit (p-limit, p-map `concurrency`) sized to the resource.',
+        },
+      ],
       output: `import pLimit from 'p-limit';
 
 const limit = pLimit(8);
@@ -115,7 +129,7 @@ app.listen(1);`,
   res.send('ok');
 });
 app.listen(1);`,
-      errors: [{ line: L(2), column: 17, message: '`req.body.ids.map(…)`' }],
+      errors: [{ line: L(2), column: 17, message: '`req.body.ids.map(…)` starts one `db.find(id)` per element at once in `POST /notify` (server.ts:10); the number in flight grows with `req.body.ids` (request input).' }],
     },
     {
       name: 'a function reference as the callback, in a helper module',
@@ -131,7 +145,17 @@ export async function saveAll(rows: { id: string }[]): Promise<number> {
 }
 `,
       },
-      errors: [{ file: 'save.ts', line: 4, column: 22 }],
+      errors: [{ file: 'save.ts', line: 4, column: 22, message: 'the number in flight grows with `rows` (parameter `rows` of `saveAll`).' }],
+    },
+    {
+      name: 'a collection whose origin is not traced keeps the plain wording',
+      code: `${APP}declare const queue: Row[];
+app.post('/flush', async (_req, res) => {
+  await Promise.all(queue.map((r) => db.save(r)));
+  res.send('ok');
+});
+app.listen(1);`,
+      errors: [{ line: L(3), column: 9, message: 'the number in flight grows with `queue`. Bound it' }],
     },
   ],
 });

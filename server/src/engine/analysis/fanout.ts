@@ -3,6 +3,7 @@ import { ts } from 'ts-morph';
 import { skipOuter } from '../ast';
 import { isThenable } from '../resolve';
 import { isArrayLike, isFixedSize, sizeSource } from './size';
+import { describeOrigin, originOf, type OriginEnv } from './provenance';
 
 /** The element type of an array type, if it is one. */
 export function elementType(checker: ts.TypeChecker, t: ts.Type): ts.Type | undefined {
@@ -61,4 +62,17 @@ export function consumingCombinator(expr: ts.Node): ts.CallExpression | undefine
     if (p.expression.expression.text === 'Promise' && PROMISE_COMBINATORS.has(p.expression.name.text)) return p;
   }
   return undefined;
+}
+
+/**
+ * For a fan-out message: where a data-sized collection's size comes from, ` (from \`await db.rows()\`)`,
+ * ` (request input)`, ` (parameter \`items\` of \`syncAll\`)`; empty when provenance (provenance.ts) cannot
+ * tell. Says nothing about whether the collection is data-sized: the rules decide that before asking.
+ */
+export function sizeOriginText(env: OriginEnv, collection: ts.Expression): string {
+  const o = originOf(env, collection);
+  const shown = sizeSource(collection);
+  // `Loop over \`await db.rows()\`` already names the call it comes from.
+  if (o.kind === 'result' && o.detail === shown) return '';
+  return describeOrigin(o, shown);
 }

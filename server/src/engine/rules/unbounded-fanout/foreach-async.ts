@@ -10,7 +10,7 @@
  */
 import { ts } from 'ts-morph';
 import { calleeName, locationOf, receiverOf } from '../../ast';
-import { callbackReturnsPromise, dataSizedCollection } from '../../analysis/fanout';
+import { callbackReturnsPromise, dataSizedCollection, sizeOriginText } from '../../analysis/fanout';
 import { callbackIsLimited } from '../../analysis/limiters';
 import { limitFanoutData } from '../../analysis/concurrency';
 import { callbackIsAsync } from '../../analysis/loops';
@@ -28,7 +28,7 @@ export const meta: RuleMeta = {
 export const rule: Rule = {
   meta,
   messages: {
-    forEachAsync: '`{receiver}.forEach({callback})` in {handler} starts one operation per element at once and awaits none of them; the number in flight grows with `{receiver}` and failures go unhandled. Use `for…of` with `await`, or p-map with a `concurrency` limit.',
+    forEachAsync: '`{receiver}.forEach({callback})` in {handler} starts one operation per element at once and awaits none of them; the number in flight grows with `{receiver}`{origin} and failures go unhandled. Use `for…of` with `await`, or p-map with a `concurrency` limit.',
   },
   detect(node, env) {
     if (!ts.isCallExpression(node) || calleeName(node) !== 'forEach') return undefined;
@@ -44,7 +44,7 @@ export const rule: Rule = {
       node,
       location: locationOf(node.expression, env.sf),
       messageId: 'forEachAsync',
-      data: { receiver: size, callback: callbackIsAsync(env.checker, cb) ? 'async …' : '… => promise' },
+      data: { receiver: size, origin: sizeOriginText(env, receiver), callback: callbackIsAsync(env.checker, cb) ? 'async …' : '… => promise' },
       // Rewritten to an awaited p-map or chunked run (fixes/p-map.ts, fixes/chunked.ts); a p-limit wrap would leave the promises unawaited.
       fix: limitFanoutData(env, cb),
       reason: `forEach(async) over ${size}`,

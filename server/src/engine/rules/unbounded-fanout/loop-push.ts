@@ -14,6 +14,7 @@ import { isDataLoop, loopAwaits } from '../../analysis/loops';
 import { isLimiterCall } from '../../analysis/limiters';
 import { limitFanoutData } from '../../analysis/concurrency';
 import { sizeSource } from '../../analysis/size';
+import { sizeOriginText } from '../../analysis/fanout';
 import { walkOwnWork } from '../../analysis/walk';
 import { returnsPromise } from '../../resolve';
 import type { RuleMeta } from '../registry';
@@ -47,7 +48,7 @@ function launchedCall(n: ts.Node, checker: ts.TypeChecker): ts.CallExpression | 
 export const rule: Rule = {
   meta,
   messages: {
-    loopPush: 'Loop over `{subject}` starts `{operation}` on every iteration without awaiting it, in {handler}: all of them run at once and the number grows with the data. Bound them with a concurrency limit (p-limit) or await each one.',
+    loopPush: 'Loop over `{subject}`{origin} starts `{operation}` on every iteration without awaiting it, in {handler}: all of them run at once and the number grows with the data. Bound them with a concurrency limit (p-limit) or await each one.',
   },
   detect(node, env) {
     if (!ts.isIterationStatement(node, false) || loopAwaits(node) || !isDataLoop(env.checker, node)) return undefined;
@@ -63,14 +64,15 @@ export const rule: Rule = {
       return undefined;
     });
     if (!launched) return undefined;
-    const subject = ts.isForOfStatement(node) || ts.isForInStatement(node) ? sizeSource(node.expression) : 'a data-dependent bound';
+    const collection = ts.isForOfStatement(node) || ts.isForInStatement(node) ? node.expression : undefined;
+    const subject = collection ? sizeSource(collection) : 'a data-dependent bound';
     return {
       ruleId: meta.id,
       family: 'unbounded-fanout',
       node,
       location: headerLocation(node, env.sf),
       messageId: 'loopPush',
-      data: { subject, operation: shortText(launched, 40, env.sf) },
+      data: { subject, origin: collection ? sizeOriginText(env, collection) : '', operation: shortText(launched, 40, env.sf) },
       fix: limitFanoutData(env, launched),
       reason: `promises started in a loop over ${subject}`,
     };

@@ -15,7 +15,7 @@
  */
 import { ts } from 'ts-morph';
 import { calleeName, locationOf, receiverOf, shortText, skipOuter } from '../../ast';
-import { consumingCombinator, dataSizedCollection, holdsPromises, mapsToPromises } from '../../analysis/fanout';
+import { consumingCombinator, dataSizedCollection, holdsPromises, mapsToPromises, sizeOriginText } from '../../analysis/fanout';
 import { callbackIsLimited, isAwaitedWave } from '../../analysis/limiters';
 import { limitFanoutData } from '../../analysis/concurrency';
 import type { RuleMeta } from '../registry';
@@ -67,7 +67,7 @@ function unboundedLibraryCall(node: ts.CallExpression, env: DetectEnv): Detectio
     node,
     location: locationOf(node.expression, env.sf),
     messageId: 'library',
-    data: { call: node.expression.getText(env.sf), receiver: size, why, remedy },
+    data: { call: node.expression.getText(env.sf), receiver: size, origin: sizeOriginText(env, items), why, remedy },
     fix,
     reason: `fan-out over ${size}`,
   };
@@ -76,8 +76,8 @@ function unboundedLibraryCall(node: ts.CallExpression, env: DetectEnv): Detectio
 export const rule: Rule = {
   meta,
   messages: {
-    library: '`{call}` over `{receiver}` in {handler} runs every operation at once: {why}. Pass a bound sized to the resource ({remedy}).',
-    mapped: '{combinator}`{receiver}.{method}(…)` starts one `{operation}` per element at once in {handler}; the number in flight grows with `{receiver}`. Bound it with a concurrency limit (p-limit, p-map `concurrency`) sized to the resource.',
+    library: '`{call}` over `{receiver}`{origin} in {handler} runs every operation at once: {why}. Pass a bound sized to the resource ({remedy}).',
+    mapped: '{combinator}`{receiver}.{method}(…)` starts one `{operation}` per element at once in {handler}; the number in flight grows with `{receiver}`{origin}. Bound it with a concurrency limit (p-limit, p-map `concurrency`) sized to the resource.',
   },
   detect(node, env) {
     if (!ts.isCallExpression(node)) return undefined;
@@ -104,6 +104,7 @@ export const rule: Rule = {
       data: {
         combinator: combinator ? `\`${combinator.expression.getText(env.sf)}\` over ` : '',
         receiver: size,
+        origin: sizeOriginText(env, receiver),
         method,
         operation: op,
       },
