@@ -244,6 +244,17 @@ app.listen(1);`,
   ],
   invalid: [
     {
+      name: 'query results whose parameters are a literal array are still data (the array is not a list of keys)',
+      code: `${APP}declare const sql: { query<T>(text: string, params: unknown[]): Promise<T[]> };
+app.get('/reconcile', async (req, res) => {
+  const orders = await sql.query<Row>('select * from orders where day = $1', [req.query['day']]);
+  const payments = await sql.query<Row>('select * from payments where day = $1', [req.query['day']]);
+  res.json(orders.map((o) => payments.filter((p) => p.email === o.email).length));
+});
+app.listen(1);`,
+      errors: [{ line: L(5), column: 12, message: "Loop over `orders` (from `await sql.query<Row>('select * from ord…`) runs `payments.filter` (from `await sql.query<Row>('select * from pay…`) on every iteration" }],
+    },
+    {
       name: 'a self-join inside each group is still quadratic in the group',
       code: `${APP}interface Group { members: Row[] }
 declare const groups: { all(): Promise<Group[]> };

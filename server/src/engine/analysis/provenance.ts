@@ -194,13 +194,15 @@ function traceCall(env: OriginEnv, call: ts.CallExpression, next: (x: ts.Express
 
 /**
  * A lookup by a list of keys (`getTables(linkedTableIds)`, `db.getMultiple(ids)`) returns one item per key: when
- * that list is schema- or config-sized, so is the result. Undefined when no argument is such a list, or when
+ * that list is schema- or config-sized, so is the result. An array literal argument is not taken as keys. Undefined when no argument is such a list, or when
  * another argument is data-sized.
  */
 function fetchedFor(env: OriginEnv, call: ts.CallExpression, next: (x: ts.Expression) => Origin): Origin | undefined {
   let keys: ts.Expression | undefined;
   for (const a of call.arguments) {
     if (!isArrayLike(env.checker, a)) continue;
+    // An array literal is far more often a query's parameters (`db.query(sql, [since])`) than a list of keys.
+    if (ts.isArrayLiteralExpression(skipOuter(a))) continue;
     const o = next(a);
     if (o.kind !== 'config' && o.kind !== 'fixed') return undefined;
     keys ??= a;
