@@ -14,6 +14,8 @@ export interface LoopLensSettings {
   concurrency: { io: number; threadpool: number; cpu: number | null };
   /** Yield to the event loop every N iterations in the partitioning quick fix. */
   yieldEvery: number;
+  /** Quick fix choices: `workerPool` is what the worker offload fix runs on. */
+  fixes: { workerPool: 'piscina' | 'worker_threads' };
   /** Severity per rule id or family: `error` | `warning` | `info` | `off`. */
   severity: Record<string, 'error' | 'warning' | 'info' | 'off'>;
   /** Globs of files to report on (empty: all). */

@@ -21,6 +21,7 @@ export function toEngineSettings(s: LoopLensSettings): EngineSettings {
     concurrencyThreadpool: s.concurrency.threadpool,
     concurrencyCpu: s.concurrency.cpu ?? DEFAULT_CPU_CONCURRENCY,
     yieldEvery: s.yieldEvery,
+    workerPool: s.fixes.workerPool,
     severities: s.severity,
     include: s.include,
     exclude: s.exclude,
@@ -32,11 +33,11 @@ export function toEngineSettings(s: LoopLensSettings): EngineSettings {
 }
 
 /** Keys whose values are objects merged key by key across layers; every other key is replaced whole. */
-const MERGED_KEYS = new Set(['concurrency', 'severity']);
+const MERGED_KEYS = new Set(['concurrency', 'fixes', 'severity']);
 
 /**
  * Layers raw settings objects, later ones winning: `layerSettings(configFile, editor)` gives
- * defaults < config file < editor settings once validated. `concurrency` and `severity` merge per key (an
+ * defaults < config file < editor settings once validated. `concurrency`, `fixes` and `severity` merge per key (an
  * editor `severity: { "blocking-cpu": "error" }` keeps the file's other severities); arrays and numbers replace.
  * A layer that is not an object is skipped. Pure.
  */

@@ -1,5 +1,5 @@
 import type { LoopLensSettings } from '../../shared/settings';
-import { DEFAULT_SETTINGS } from './engine/settings';
+import { DEFAULT_SETTINGS, WORKER_POOL_KINDS, type WorkerPoolKind } from './engine/settings';
 import { RULES } from './engine/rules/all';
 
 /** The severities a `looplens.severity` entry may take. */
@@ -19,7 +19,10 @@ const STRING_LISTS = {
 const CONCURRENCY_KEYS = new Set(['io', 'threadpool', 'cpu']);
 
 /** Top-level keys of the settings object; `$schema` is allowed so config files can name their schema. */
-const KEYS = new Set<string>(['$schema', 'concurrency', 'yieldEvery', 'severity', ...Object.keys(STRING_LISTS)]);
+/** Keys of `fixes`. */
+const FIXES_KEYS = new Set(['workerPool']);
+
+const KEYS = new Set<string>(['$schema', 'concurrency', 'fixes', 'yieldEvery', 'severity', ...Object.keys(STRING_LISTS)]);
 
 /** Well-formed settings, and what was wrong with the input (empty when nothing was). */
 export interface ValidatedSettings {
@@ -56,11 +59,12 @@ export function validateSettings(raw: unknown): ValidatedSettings {
   // null (the default) means "from the machine's cores", resolved where the settings are used.
   const cpu = concurrency.cpu === null ? null : positiveInt('concurrency.cpu', concurrency.cpu, null, problems);
   const yieldEvery = positiveInt('yieldEvery', obj.yieldEvery, DEFAULT_SETTINGS.yieldEvery, problems);
+  const workerPool = workerPoolOf(obj.fixes, problems);
   const severity = severities(obj.severity, problems);
   const lists = Object.fromEntries(
     Object.entries(STRING_LISTS).map(([key, fallback]) => [key, strings(key, obj[key], problems) ?? [...fallback]]),
   ) as Record<keyof typeof STRING_LISTS, string[]>;
-  return { settings: { concurrency: { io, threadpool, cpu }, yieldEvery, severity, ...lists }, problems };
+  return { settings: { concurrency: { io, threadpool, cpu }, yieldEvery, fixes: { workerPool }, severity, ...lists }, problems };
 }
 
 /** {@link validateSettings} without the problems: what the editor uses. */
@@ -83,6 +87,21 @@ function positiveInt<F extends number | null>(key: string, v: unknown, fallback:
   const ok = typeof v === 'number' && Number.isFinite(v) && v >= 1;
   if (!ok || !Number.isInteger(v)) problems.push(`${key} must be a positive integer (got ${shown(v)})`);
   return ok ? Math.floor(v) : fallback;
+}
+
+/** `fixes.workerPool` from the raw `fixes` object: one of {@link WORKER_POOL_KINDS}, else the default. */
+function workerPoolOf(fixes: unknown, problems: string[]): WorkerPoolKind {
+  if (fixes === undefined) return DEFAULT_SETTINGS.workerPool;
+  if (!isRecord(fixes)) {
+    problems.push(`fixes must be an object like { "workerPool": "piscina" } (got ${shown(fixes)})`);
+    return DEFAULT_SETTINGS.workerPool;
+  }
+  for (const key of Object.keys(fixes)) if (!FIXES_KEYS.has(key)) problems.push(`unknown key "fixes.${key}"`);
+  const v = fixes.workerPool;
+  if (v === undefined) return DEFAULT_SETTINGS.workerPool;
+  if (typeof v === 'string' && (WORKER_POOL_KINDS as readonly string[]).includes(v)) return v as WorkerPoolKind;
+  problems.push(`fixes.workerPool must be one of ${WORKER_POOL_KINDS.join(', ')} (got ${shown(v)})`);
+  return DEFAULT_SETTINGS.workerPool;
 }
 
 /** Rule ids and families a severity key may name. */

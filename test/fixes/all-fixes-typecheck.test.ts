@@ -177,6 +177,16 @@ describe('every offered fix type-checks and removes its finding', () => {
   const cleanup: string[] = [];
   after(() => cleanup.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
+  /** A fresh copy of test/fixes/runnable with its tsconfig, removed after the suite. */
+  function runnableCopy(): string {
+    fs.mkdirSync(path.join(REPO, '.test-tmp'), { recursive: true });
+    const root = norm(fs.mkdtempSync(path.join(REPO, '.test-tmp', 'fixes-runnable-')));
+    cleanup.push(root);
+    fs.cpSync(path.join(__dirname, 'runnable'), root, { recursive: true });
+    fs.writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify(RUNNABLE_TSCONFIG));
+    return root;
+  }
+
   it('on every rule-table fixture (test/rules)', { timeout: 15 * 60_000 }, async (t) => {
     const testFiles = fs
       .readdirSync(path.join(REPO, 'test/rules'), { recursive: true, encoding: 'utf8' })
@@ -201,16 +211,20 @@ describe('every offered fix type-checks and removes its finding', () => {
   });
 
   it('on the runnable fixtures (test/fixes/runnable), where every blocking-cpu fix kind applies', { timeout: 15 * 60_000 }, (t) => {
-    fs.mkdirSync(path.join(REPO, '.test-tmp'), { recursive: true });
-    const root = norm(fs.mkdtempSync(path.join(REPO, '.test-tmp', 'fixes-runnable-')));
-    cleanup.push(root);
-    fs.cpSync(path.join(__dirname, 'runnable'), root, { recursive: true });
-    fs.writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify(RUNNABLE_TSCONFIG));
+    const root = runnableCopy();
     const o = checkAllFixes(root, path.join(root, 'tsconfig.json'));
     report(t, 'runnable fixtures', o);
     for (const id of ['looplens.sync-to-async', 'looplens.partition-async', 'looplens.worker-offload', 'looplens.yield-in-loop', 'looplens.wrap-p-limit']) {
       assert.ok(o.byFixId.get(id), `no ${id} applied`);
     }
+    assert.deepEqual(o.failures, []);
+  });
+
+  it('on the runnable fixtures with looplens.fixes.workerPool "worker_threads"', { timeout: 15 * 60_000 }, (t) => {
+    const root = runnableCopy();
+    const o = checkAllFixes(root, path.join(root, 'tsconfig.json'), { workerPool: 'worker_threads' });
+    report(t, 'runnable fixtures (worker_threads)', o);
+    assert.ok(o.byFixId.get('looplens.worker-offload'), 'no looplens.worker-offload applied');
     assert.deepEqual(o.failures, []);
   });
 

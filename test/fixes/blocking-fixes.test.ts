@@ -227,6 +227,141 @@ describe('looplens.worker-offload', () => {
   });
 });
 
+describe('looplens.worker-offload with looplens.fixes.workerPool: "worker_threads"', () => {
+  const code = lines(
+    "import { createHash } from 'node:crypto';",
+    '',
+    'function digest(text: string): string {',
+    "  return createHash('sha256').update(text).digest('hex');",
+    '}',
+    '',
+    'export async function handle(t: string) {',
+    '  return digest(t).slice(0, 8);',
+    '}',
+  );
+  const offloadFinding = (src: string, moduleFormat: 'esm' | 'cjs', file?: string): Finding =>
+    finding(
+      'blocking-cpu/sync-call',
+      rangeOf(src, 'createHash('),
+      {
+        kind: 'none',
+        offload: {
+          fn: rangeOf(src, src.slice(src.indexOf('function digest'), src.indexOf('}\n\n') + 1)),
+          name: 'digest',
+          calls: [rangeOf(src, 'digest(t)')],
+          copies: [rangeOf(src, src.split('\n')[0]!)],
+          moduleFormat,
+        },
+      },
+      file,
+    );
+
+  it('ESM TypeScript: a module-level digestInWorker starting one Worker per call, no piscina', () => {
+    const fix = fixWithId(offloadFinding(code, 'esm'), code, OFFLOAD, { workerPool: 'worker_threads' })!;
+    assert.equal(
+      fix.title,
+      'Run `digest` in a worker thread (node:worker_threads, one per call: no dependency, but each call starts a thread; looplens.fixes.workerPool setting); creates digest.worker.ts',
+    );
+    assert.equal(
+      applyEdits(code, fix.edits),
+      lines(
+        "import { createHash } from 'node:crypto';",
+        "import { Worker } from 'node:worker_threads';",
+        "import type { digest } from './digest.worker.js';",
+        '',
+        '/** Runs `digest` (digest.worker.ts) on a new worker thread, off the event loop: one thread per call, no pool. */',
+        'function digestInWorker(...args: Parameters<typeof digest>): Promise<ReturnType<typeof digest>> {',
+        '  return new Promise((resolve, reject) => {',
+        "    const worker = new Worker(new URL('./digest.worker.js', import.meta.url), { workerData: args });",
+        "    worker.once('message', resolve);",
+        "    worker.once('error', reject);",
+        "    worker.once('exit', (code: number) => {",
+        '      if (code !== 0) reject(new Error(`digest.worker stopped with exit code ${code}`));',
+        '    });',
+        '  });',
+        '}',
+        '',
+        'export async function handle(t: string) {',
+        '  return (await digestInWorker(t)).slice(0, 8);',
+        '}',
+      ),
+    );
+    assert.deepEqual(fix.creates, [
+      {
+        file: '/project/src/digest.worker.ts',
+        text: lines(
+          '/**',
+          ' * `digest`, moved here by LoopLens so it runs on a worker thread instead of the event loop.',
+          ' * One Worker per call: the arguments arrive as `workerData` (an array) and the result goes back as one message.',
+          ' */',
+          '',
+          "import { parentPort, workerData } from 'node:worker_threads';",
+          "import { createHash } from 'node:crypto';",
+          '',
+          'export function digest(text: string): string {',
+          "  return createHash('sha256').update(text).digest('hex');",
+          '}',
+          '',
+          'parentPort?.postMessage(digest(...(workerData as Parameters<typeof digest>)));',
+        ),
+      },
+    ]);
+  });
+
+  it('CommonJS JavaScript: require, the worker located from __dirname, no types', () => {
+    const cjs = code
+      .replace("import { createHash } from 'node:crypto';", "const { createHash } = require('node:crypto');")
+      .replace('(text: string): string', '(text)')
+      .replace('(t: string)', '(t)')
+      .replace('export async function handle', 'async function handle');
+    const fix = fixWithId(offloadFinding(cjs, 'cjs', '/project/src/app.cjs'), cjs, OFFLOAD, { workerPool: 'worker_threads' })!;
+    assert.equal(
+      applyEdits(cjs, fix.edits),
+      lines(
+        "const { createHash } = require('node:crypto');",
+        "const { Worker } = require('node:worker_threads');",
+        "const { join } = require('node:path');",
+        '',
+        '/** Runs `digest` (digest.worker.cjs) on a new worker thread, off the event loop: one thread per call, no pool. */',
+        'function digestInWorker(...args) {',
+        '  return new Promise((resolve, reject) => {',
+        "    const worker = new Worker(join(__dirname, 'digest.worker.cjs'), { workerData: args });",
+        "    worker.once('message', resolve);",
+        "    worker.once('error', reject);",
+        "    worker.once('exit', (code) => {",
+        '      if (code !== 0) reject(new Error(`digest.worker stopped with exit code ${code}`));',
+        '    });',
+        '  });',
+        '}',
+        '',
+        'async function handle(t) {',
+        '  return (await digestInWorker(t)).slice(0, 8);',
+        '}',
+      ),
+    );
+    assert.deepEqual(fix.creates, [
+      {
+        file: '/project/src/digest.worker.cjs',
+        text: lines(
+          '/**',
+          ' * `digest`, moved here by LoopLens so it runs on a worker thread instead of the event loop.',
+          ' * One Worker per call: the arguments arrive as `workerData` (an array) and the result goes back as one message.',
+          ' */',
+          '',
+          "const { parentPort, workerData } = require('node:worker_threads');",
+          "const { createHash } = require('node:crypto');",
+          '',
+          'function digest(text) {',
+          "  return createHash('sha256').update(text).digest('hex');",
+          '}',
+          '',
+          'parentPort?.postMessage(digest(...workerData));',
+        ),
+      },
+    ]);
+  });
+});
+
 describe('blocking-cpu fix data from the analysis (refusals and callers)', () => {
   const cases = [
     {

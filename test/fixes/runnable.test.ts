@@ -14,6 +14,7 @@ import { buildSync } from 'esbuild';
 import { applyEdits, fixesFor, resolveSettings, Workspace } from '../../server/src/engine';
 import { loopRewriteFixes } from '../../server/src/engine/fixes/loop-rewrite';
 import { parseSource, positionAt } from '../../server/src/engine/fixes/source';
+import type { EngineSettings } from '../../server/src/engine/settings';
 import type { CodeFix } from '../../server/src/engine/types';
 
 const FIXTURES = path.join(__dirname, 'runnable');
@@ -45,6 +46,8 @@ interface Fixture {
   ruleId: string;
   fixId: string;
   input: unknown;
+  /** Settings the fix is computed with (defaults otherwise); they also name the fixture's work folder. */
+  settings?: Partial<EngineSettings>;
   check?: (before: RunResult, after: RunResult, fixedText: string) => void;
 }
 
@@ -53,6 +56,17 @@ function sameResultAndYields(before: RunResult, after: RunResult): void {
   assert.deepEqual(after.result, before.result);
   assert.equal(before.ticks, 0, 'the unfixed loop holds the event loop: no timer tick');
   assert.ok(after.ticks >= 1, `the fixed loop yields: timer ticks ${after.ticks}`);
+}
+
+/** Same score; before on the main thread holding the event loop, after on a worker thread with timers firing. */
+function offloaded(before: RunResult, after: RunResult): void {
+  const b = before.result as { score: number; thread: number };
+  const a = after.result as { score: number; thread: number };
+  assert.equal(a.score, b.score);
+  assert.equal(b.thread, 0, 'before: on the main thread');
+  assert.notEqual(a.thread, 0, 'after: on a worker thread');
+  assert.equal(before.ticks, 0, 'before: the event loop is held');
+  assert.ok(after.ticks >= 1, `after: the event loop keeps serving timers (${after.ticks} ticks)`);
 }
 
 const people = Array.from({ length: 3500 }, (_, i) => ({ id: i, friends: [(i * 7) % 3500, (i * 13) % 3500, (i + 1) % 3500] }));
@@ -96,14 +110,17 @@ const FIXTURE_TABLE: Fixture[] = [
     ruleId: 'blocking-cpu/data-loop',
     fixId: 'looplens.worker-offload',
     input: words,
-    check: (before, after) => {
-      const b = before.result as { score: number; thread: number };
-      const a = after.result as { score: number; thread: number };
-      assert.equal(a.score, b.score);
-      assert.equal(b.thread, 0, 'before: on the main thread');
-      assert.notEqual(a.thread, 0, 'after: on a worker thread');
-      assert.equal(before.ticks, 0, 'before: the event loop is held');
-      assert.ok(after.ticks >= 1, `after: the event loop keeps serving timers (${after.ticks} ticks)`);
+    check: offloaded,
+  },
+  {
+    name: 'worker-offload',
+    ruleId: 'blocking-cpu/data-loop',
+    fixId: 'looplens.worker-offload',
+    settings: { workerPool: 'worker_threads' },
+    input: words,
+    check: (before, after, fixed) => {
+      assert.match(fixed, /await similarityInWorker\(words\)/);
+      offloaded(before, after);
     },
   },
   {
@@ -158,9 +175,11 @@ describe('runnable fixtures: same result before and after the fix', () => {
   after(() => fs.rmSync(work, { recursive: true, force: true }));
 
   for (const fx of FIXTURE_TABLE) {
-    it(`${fx.name}: ${fx.fixId} on ${fx.ruleId}`, { timeout: 5 * 60_000 }, (t) => {
-      const before = path.join(work, fx.name, fx.fixId, 'before');
-      const fixedDir = path.join(work, fx.name, fx.fixId, 'after');
+    const variant = fx.settings ? ` with ${JSON.stringify(fx.settings)}` : '';
+    it(`${fx.name}: ${fx.fixId} on ${fx.ruleId}${variant}`, { timeout: 5 * 60_000 }, (t) => {
+      const folder = fx.settings ? `${fx.fixId}-${Object.values(fx.settings).join('-')}` : fx.fixId;
+      const before = path.join(work, fx.name, folder, 'before');
+      const fixedDir = path.join(work, fx.name, folder, 'after');
       for (const d of [before, fixedDir]) {
         fs.mkdirSync(d, { recursive: true });
         fs.copyFileSync(path.join(FIXTURES, fx.name, 'main.ts'), path.join(d, 'main.ts'));
@@ -181,7 +200,7 @@ describe('runnable fixtures: same result before and after the fix', () => {
         assert.ok(finding, `no ${fx.ruleId} finding in ${fx.name}: ${result.findings.map((f) => f.ruleId).join(', ')}`);
         file = finding.location.file;
         text = fs.readFileSync(file, 'utf8');
-        fix = fixesFor(finding, text, resolveSettings({})).find((f) => f.fixId === fx.fixId);
+        fix = fixesFor(finding, text, resolveSettings(fx.settings)).find((f) => f.fixId === fx.fixId);
       }
       assert.ok(fix && !fix.disabled, `${fx.fixId} not offered: ${fix?.disabled ?? 'absent'}`);
       const fixed = applyEdits(text, fix.edits);

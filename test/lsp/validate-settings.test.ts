@@ -9,6 +9,7 @@ describe('toServerSettings', () => {
     assert.deepEqual(toServerSettings(undefined), {
       concurrency: { io: DEFAULT_SETTINGS.concurrencyIo, threadpool: DEFAULT_SETTINGS.concurrencyThreadpool, cpu: null },
       yieldEvery: DEFAULT_SETTINGS.yieldEvery,
+      fixes: { workerPool: 'piscina' },
       severity: {},
       include: DEFAULT_SETTINGS.include,
       exclude: DEFAULT_SETTINGS.exclude,
@@ -23,6 +24,7 @@ describe('toServerSettings', () => {
     const raw = {
       concurrency: { io: 4, threadpool: 2, cpu: 3 },
       yieldEvery: 250,
+      fixes: { workerPool: 'worker_threads' },
       severity: { 'blocking-cpu': 'error', 'unbounded-fanout/promise-all': 'off' },
       include: ['src/**'],
       exclude: ['**/gen/**'],
@@ -35,6 +37,7 @@ describe('toServerSettings', () => {
     assert.deepEqual(toServerSettings(raw), {
       concurrency: { io: 4, threadpool: 2, cpu: 3 },
       yieldEvery: 250,
+      fixes: { workerPool: 'worker_threads' },
       severity: { 'blocking-cpu': 'error', 'unbounded-fanout/promise-all': 'off' },
       include: ['src/**'],
       exclude: ['**/gen/**'],
@@ -99,6 +102,26 @@ describe('toServerSettings', () => {
     assert.equal(settings.yieldEvery, 2, 'the editor still gets usable settings');
     assert.deepEqual(validateSettings([1]).problems, ['settings must be an object (got [1])']);
     assert.deepEqual(validateSettings({ concurrency: 8 }).problems, ['concurrency must be an object like { "io": 8 } (got 8)']);
+  });
+});
+
+describe('fixes.workerPool (looplens.fixes.workerPool)', () => {
+  it('takes piscina or worker_threads, reaching the engine as workerPool', () => {
+    assert.equal(toEngineSettings(toServerSettings({})).workerPool, 'piscina');
+    assert.equal(toEngineSettings(toServerSettings({ fixes: { workerPool: 'worker_threads' } })).workerPool, 'worker_threads');
+    assert.deepEqual(validateSettings({ fixes: { workerPool: 'piscina' } }).problems, []);
+  });
+
+  it('names a bad value, an unknown key or a non-object and falls back to piscina', () => {
+    const bad = validateSettings({ fixes: { workerPool: 'threads', size: 2 } });
+    assert.deepEqual(bad.problems, ['unknown key "fixes.size"', 'fixes.workerPool must be one of piscina, worker_threads (got "threads")']);
+    assert.equal(bad.settings.fixes.workerPool, 'piscina');
+    assert.deepEqual(validateSettings({ fixes: 'worker_threads' }).problems, ['fixes must be an object like { "workerPool": "piscina" } (got "worker_threads")']);
+  });
+
+  it('the editor value wins over the config file key by key inside fixes', () => {
+    assert.deepEqual(layerSettings({ fixes: { workerPool: 'worker_threads' } }, { fixes: {} }), { fixes: { workerPool: 'worker_threads' } });
+    assert.deepEqual(layerSettings({ fixes: { workerPool: 'worker_threads' } }, { fixes: { workerPool: 'piscina' } }), { fixes: { workerPool: 'piscina' } });
   });
 });
 

@@ -26,6 +26,12 @@ export interface EngineSettings {
   concurrencyCpu: number;
   /** Yield to the event loop every N iterations in the partitioning fix. */
   yieldEvery: number;
+  /**
+   * What the worker offload quick fix runs the moved function on (`looplens.fixes.workerPool`): a module-level
+   * piscina pool (reuses threads, needs the dependency), or dependency-free `node:worker_threads` with one
+   * Worker per call (for projects that cannot add packages; each call pays a thread's start-up).
+   */
+  workerPool: WorkerPoolKind;
   /** Per-rule severity overrides by rule id or family (`blocking-cpu`); `off` silences the rule. */
   severities: Record<string, Severity>;
   /** Glob patterns (relative to the analysed root) of files to report on; empty means all. */
@@ -52,6 +58,10 @@ export interface EngineSettings {
   smallCollections: string[];
 }
 
+/** The worker offload fix's variants: see {@link EngineSettings.workerPool}. */
+export const WORKER_POOL_KINDS = ['piscina', 'worker_threads'] as const;
+export type WorkerPoolKind = (typeof WORKER_POOL_KINDS)[number];
+
 /** The default worker-pool size on this machine: one core left for the event loop, at least 1. */
 export const DEFAULT_CPU_CONCURRENCY = Math.max(1, availableParallelism() - 1);
 
@@ -60,6 +70,7 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   concurrencyThreadpool: 4,
   concurrencyCpu: DEFAULT_CPU_CONCURRENCY,
   yieldEvery: 1000,
+  workerPool: 'piscina',
   severities: {},
   include: [],
   exclude: ['**/node_modules/**', '**/dist/**', '**/build/**', '**/out/**', '**/coverage/**', '**/*.d.ts'],

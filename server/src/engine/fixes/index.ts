@@ -49,7 +49,7 @@ export function fixesFor(finding: Finding, text: string, settings: EngineSetting
     fixes.push(...installDependencyFixes(finding, [...(wrap ? ['p-limit'] : []), ...(pMap ? ['p-map'] : [])]));
   }
   if (finding.fix.kind === 'yield-in-loop') fixes.push(yieldInLoopFix(finding, src, settings), partitionAsyncFix(finding, src, settings));
-  if (finding.family === 'blocking-cpu') fixes.push(syncToAsyncFix(finding, src), workerOffloadFix(finding, src));
+  if (finding.family === 'blocking-cpu') fixes.push(syncToAsyncFix(finding, src), workerOffloadFix(finding, src, settings.workerPool));
   fixes.push(disableNextLineFix(finding, src));
   return fixes.filter((f): f is CodeFix => f !== undefined).sort((a, b) => Number(b.isPreferred) - Number(a.isPreferred));
 }

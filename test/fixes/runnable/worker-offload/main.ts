@@ -1,4 +1,4 @@
-// Runnable fixture: a CPU-bound helper (blocking-cpu/data-loop) moved to a piscina worker with
+// Runnable fixture: a CPU-bound helper (blocking-cpu/data-loop) moved to a worker (piscina, or node:worker_threads by setting) with
 // looplens.worker-offload. `thread` tells where the work ran (0 = the main thread).
 import { createServer } from 'node:http';
 import { threadId } from 'node:worker_threads';
