@@ -47,6 +47,7 @@ test('a .looplensrc.json above the audited folder is found, and every key reache
     '.looplensrc.json': {
       concurrency: { io: 3, threadpool: 2, cpu: 6 },
       yieldEvery: 200,
+      fixes: { workerPool: 'worker_threads' },
       severity: { 'blocking-cpu': 'error' },
       include: ['src/**'],
       exclude: ['**/gen/**'],
@@ -63,6 +64,7 @@ test('a .looplensrc.json above the audited folder is found, and every key reache
     concurrencyThreadpool: 2,
     concurrencyCpu: 6,
     yieldEvery: 200,
+    workerPool: 'worker_threads',
     severities: { 'blocking-cpu': 'error' },
     include: ['src/**'],
     exclude: ['**/gen/**'],
