@@ -81,7 +81,11 @@ function newErrors(base: Map<string, string[]>, now: Map<string, string[]>): str
 function programFor(tsconfig: string, overlay: ReadonlyMap<string, string>, old?: ts.Program): ts.Program {
   const parsed = ts.getParsedCommandLineOfConfigFile(tsconfig, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
   if (!parsed) throw new Error(`cannot read ${tsconfig}`);
-  const host = ts.createCompilerHost(parsed.options, true);
+  // Cases share one program for speed, but each is its own folder in a real project. Without this, script-like
+  // cases share one global scope, and a helper that one case's fix adds (`mapInChunks`) collides with the same
+  // helper another case's fix adds in the same round.
+  const options: ts.CompilerOptions = { ...parsed.options, moduleDetection: ts.ModuleDetectionKind.Force };
+  const host = ts.createCompilerHost(options, true);
   const readFile = host.readFile.bind(host);
   const fileExists = host.fileExists.bind(host);
   const getSourceFile = host.getSourceFile.bind(host);
@@ -92,7 +96,7 @@ function programFor(tsconfig: string, overlay: ReadonlyMap<string, string>, old?
     return text === undefined ? getSourceFile(f, lang, onError, create) : ts.createSourceFile(f, text, lang, true);
   };
   const rootNames = [...new Set([...parsed.fileNames.map(norm), ...[...overlay.keys()].filter((f) => /\.[cm]?tsx?$/.test(f))])];
-  return ts.createProgram({ rootNames, options: parsed.options, host, oldProgram: old });
+  return ts.createProgram({ rootNames, options, host, oldProgram: old });
 }
 
 /**
