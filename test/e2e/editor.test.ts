@@ -272,7 +272,7 @@ describe('real editor (code-server + Chromium)', () => {
 
   scenario(
     'the audit view of examples/demo-service: domains, handlers by bound class, filters, click-through',
-    { todo: 'first real-editor run of the audit view pending (the heavy-job lock was busy until the landing deadline)' },
+    {},
     async (s) => {
       await s.runCommand('LoopLens: Audit Workspace');
       const view = await s.stepShot('audit-view', () =>
@@ -331,7 +331,7 @@ describe('real editor (code-server + Chromium)', () => {
   const budibase = join(REPO, '.bench-cache', 'budibase-server-3.38.1', 'package', 'src');
   scenario(
     'the audit view of @budibase/server’s sources (opt-in: LOOPLENS_E2E_BUDIBASE=1 and .bench-cache)',
-    { todo: 'first real-editor run of the audit view pending (the heavy-job lock was busy until the landing deadline)' },
+    {},
     async (s) => {
       await s.runCommand('LoopLens: Audit Workspace');
       const view = await s.stepShot('audit-view', () => auditView(s, (t) => /Process: \S+\.ts \d+ handlers/.test(t) && !t.includes('Auditing…'), 15 * 60_000));
