@@ -5,8 +5,6 @@
  * test-output/e2e/<scenario>/. `node scripts/test.mjs test/e2e/` runs just these.
  *
  * Needs root (or Chromium already installed); without them every scenario is skipped with the reason.
- * A scenario waiting on a piece not built yet is declared with `{ todo: '<what is pending>' }`: it still runs
- * and reports, but its failure does not fail the suite.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
@@ -50,13 +48,12 @@ after(() => {
 /** One scenario: a fresh editor session; skipped with the reason when the machine cannot run it. */
 function scenario(
   name: string,
-  opts: { todo?: string },
   body: (s: EditorSession) => Promise<void>,
   session: () => Promise<SessionOptions> = async () => ({}),
   /** Why this scenario does not run here (an opt-in scenario), or undefined. */
   unless?: string,
 ): void {
-  it(name, opts, async (t: TestContext) => {
+  it(name, async (t: TestContext) => {
     if (unless || skipReason || !installed) {
       t.skip(unless ?? skipReason ?? 'real-editor suite not set up');
       return;
@@ -111,7 +108,7 @@ async function auditShot(s: EditorSession, name: string): Promise<void> {
 }
 
 describe('real editor (code-server + Chromium)', () => {
-  scenario('extension activates and its language server runs', {}, async (s) => {
+  scenario('extension activates and its language server runs', async (s) => {
     await s.stepShot('workbench', async () => {});
     await s.stepShot('open-routes', () => s.openFile('src/routes.ts'));
     await s.stepShot('server-running', async () => {
@@ -131,7 +128,7 @@ describe('real editor (code-server + Chromium)', () => {
     });
   });
 
-  scenario('opening a file shows LoopLens diagnostics in Problems and squiggles on their lines', {}, async (s) => {
+  scenario('opening a file shows LoopLens diagnostics in Problems and squiggles on their lines', async (s) => {
     await s.stepShot('open-routes', () => s.openFile('src/routes.ts'));
     await s.openProblems();
     const fanout = await s.stepShot('problems-panel', async () => {
@@ -159,7 +156,7 @@ describe('real editor (code-server + Chromium)', () => {
     });
   });
 
-  scenario('Ctrl+. offers the limiter fix; applying it rewrites the fan-out and clears its diagnostic', {}, async (s) => {
+  scenario('Ctrl+. offers the limiter fix; applying it rewrites the fan-out and clears its diagnostic', async (s) => {
     await s.stepShot('open-routes', () => s.openFile('src/routes.ts'));
     await s.openProblems();
     const before = s.readWorkspaceFile('src/routes.ts');
@@ -210,7 +207,7 @@ describe('real editor (code-server + Chromium)', () => {
     );
   });
 
-  scenario('typing a new fan-out brings a new diagnostic without saving', {}, async (s) => {
+  scenario('typing a new fan-out brings a new diagnostic without saving', async (s) => {
     await s.stepShot('open-routes', () => s.openFile('src/routes.ts'));
     await s.openProblems();
     const onDisk = s.readWorkspaceFile('src/routes.ts');
@@ -231,7 +228,7 @@ describe('real editor (code-server + Chromium)', () => {
     assert.ok(sq);
   });
 
-  scenario('LoopLens: Audit Workspace reports never-opened files with progress and a report', {}, async (s) => {
+  scenario('LoopLens: Audit Workspace reports never-opened files with progress and a report', async (s) => {
     await s.openProblems();
     await s.recordTexts();
     await s.stepShot('command', () => s.runCommand('LoopLens: Audit Workspace'));
@@ -272,7 +269,6 @@ describe('real editor (code-server + Chromium)', () => {
 
   scenario(
     'the audit view of examples/demo-service: domains, handlers by bound class, filters, click-through',
-    {},
     async (s) => {
       await s.runCommand('LoopLens: Audit Workspace');
       const view = await s.stepShot('audit-view', () =>
@@ -331,7 +327,6 @@ describe('real editor (code-server + Chromium)', () => {
   const budibase = join(REPO, '.bench-cache', 'budibase-server-3.38.1', 'package', 'src');
   scenario(
     'the audit view of @budibase/server’s sources (opt-in: LOOPLENS_E2E_BUDIBASE=1 and .bench-cache)',
-    {},
     async (s) => {
       await s.runCommand('LoopLens: Audit Workspace');
       const view = await s.stepShot('audit-view', () => auditView(s, (t) => /Process: \S+\.ts \d+ handlers/.test(t) && !t.includes('Auditing…'), 15 * 60_000));
@@ -350,7 +345,7 @@ describe('real editor (code-server + Chromium)', () => {
         : `needs ${budibase} (npm run bench:real fills .bench-cache)`,
   );
 
-  scenario('changing a rule severity in settings.json changes diagnostics live', {}, async (s) => {
+  scenario('changing a rule severity in settings.json changes diagnostics live', async (s) => {
     await s.stepShot('open-routes', () => s.openFile('src/routes.ts'));
     await s.openProblems();
     await waitForMarker(s, `${RULES.fanout} as a warning`, (r) => hasCode(RULES.fanout)(r) && r.kind === 'warning');
@@ -376,7 +371,6 @@ describe('real editor (code-server + Chromium)', () => {
   let suiteIndex = '';
   scenario(
     'the VS Code API suite (test/vscode) passes in code-server’s extension host',
-    {},
     async (s) => {
       await s.stepShot('suite-finished', () =>
         waitFor('the Mocha suite to write its results', () => existsSync(apiResults), { timeoutMs: 240_000, intervalMs: 500 }),
