@@ -36,9 +36,10 @@ const EXEC_OPTIONS = new Set(['cwd', 'env', 'timeout', 'maxBuffer', 'encoding', 
 /** What the fix planner needs to know about the program around a detection. */
 export interface BlockingContext {
   checker: ts.TypeChecker;
-  options: ts.CompilerOptions;
   /** The handler kind when `fn` is a discovered handler's function. */
   handlerKind(fn: ts.Node): HandlerKind | undefined;
+  /** How Node loads the file (the fan-out fixes' `ProjectFacts.fileFacts`, so both kinds of fix agree). */
+  moduleSystem(sf: ts.SourceFile): 'esm' | 'cjs';
 }
 
 /** The blocking-cpu fix data for a detection; `{}` parts are left out. Never throws. */
@@ -205,25 +206,13 @@ function topLevelFunction(node: ts.Node): ts.FunctionDeclaration | undefined {
   return found;
 }
 
-/** How the file is emitted: ESM or CommonJS, from `module` and, for node16/nodenext, the file's implied format. */
-export function moduleFormatOf(sf: ts.SourceFile, options: ts.CompilerOptions): 'esm' | 'cjs' {
-  if (/\.c[jt]s$/.test(sf.fileName)) return 'cjs';
-  if (/\.m[jt]s$/.test(sf.fileName)) return 'esm';
-  const m = options.module;
-  if (m === ts.ModuleKind.CommonJS || m === ts.ModuleKind.UMD || m === ts.ModuleKind.AMD) return 'cjs';
-  if (m === ts.ModuleKind.Node16 || m === ts.ModuleKind.NodeNext || m === ts.ModuleKind.Node18 || m === ts.ModuleKind.Node20) {
-    return sf.impliedNodeFormat === ts.ModuleKind.ESNext ? 'esm' : 'cjs';
-  }
-  return 'esm';
-}
-
 const BLOCKING_IO = /^(?:readFileSync|writeFileSync|appendFileSync|readdirSync|statSync|execSync|execFileSync|spawnSync|copyFileSync)$/;
 
 function offloadData(node: ts.Node, ctx: BlockingContext): OffloadData | undefined {
   const fn = topLevelFunction(node);
   if (!fn || !fn.name) return undefined;
   const sf = fn.getSourceFile();
-  const data: OffloadData = { fn: rangeOfNode(fn), name: fn.name.text, calls: [], copies: [], moduleFormat: moduleFormatOf(sf, ctx.options) };
+  const data: OffloadData = { fn: rangeOfNode(fn), name: fn.name.text, calls: [], copies: [], moduleFormat: ctx.moduleSystem(sf) };
   const refuse = (why: string) => ({ ...data, refused: why });
   if (isAsyncFunction(fn) || fn.asteriskToken) return refuse(`\`${fn.name.text}\` is ${fn.asteriskToken ? 'a generator' : 'async'}; only synchronous work can move to a worker as it is`);
   if (fn.typeParameters) return refuse(`\`${fn.name.text}\` is generic`);

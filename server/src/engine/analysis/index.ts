@@ -206,10 +206,15 @@ export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisSte
 
   // 3. Follow each handler's calls and collect what it reaches.
   const handlerFns = new Set<ts.Node>(discovered.flatMap(({ d }) => (d.fn ? [d.fn] : [])));
-  const summaries = new Summaries(checker, RULE_IMPLS, settings, (n) => handlerFns.has(n), new ProjectFacts(input.files, options));
+  const facts = new ProjectFacts(input.files, options);
+  const summaries = new Summaries(checker, RULE_IMPLS, settings, (n) => handlerFns.has(n), facts);
   const suppressions = input.suppressions ?? new Suppressions();
   const handlerKinds = new Map<ts.Node, HandlerKind>(discovered.flatMap(({ d }) => (d.fn ? [[d.fn, d.kind] as const] : [])));
-  const fixContext: BlockingContext = { checker, options, handlerKind: (n) => handlerKinds.get(n) };
+  const fixContext: BlockingContext = {
+    checker,
+    handlerKind: (n) => handlerKinds.get(n),
+    moduleSystem: (sf) => facts.fileFacts(normalizePath(sf.fileName), sf).moduleSystem,
+  };
 
   const handlers: Handler[] = [];
   const bound: BoundHandler[] = [];

@@ -13,8 +13,8 @@
  *
  * The worker's file name is the COMPILED one (`.js`): piscina loads the file Node runs, which is what the
  * project's build emits next to the compiled caller; `import.meta.url` for ESM output and `__dirname` for
- * CommonJS output (from the tsconfig, see `moduleFormatOf`). The pool is capped at
- * `availableParallelism() - 1` threads: CPU-bound tasks gain nothing from more threads than cores, and the
+ * CommonJS output (`ProjectFacts.fileFacts`: file extension, package.json `type`, tsconfig `module`). The
+ * pool is capped at `availableParallelism() - 1` threads: CPU-bound tasks gain nothing from more threads than cores, and the
  * event loop's own thread keeps a core. Whether the function may move at all (clonable arguments and result,
  * no module state) is decided with the checker in `analysis/blocking-fixes.ts`; a refusal comes back as a
  * disabled fix carrying the reason. Never preferred: fix-all does not create files or add dependencies.
