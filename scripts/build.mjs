@@ -10,8 +10,18 @@ const require = createRequire(import.meta.url);
 // it at the bundle file instead.
 const importMetaShim = "var __import_meta_url = require('url').pathToFileURL(__filename).href;";
 
+// Every 'ts-morph' import but the stand-in's own resolves to the stand-in (see ./ts-morph-fast.mjs).
+const tsMorphFast = join(dirname(new URL(import.meta.url).pathname), 'ts-morph-fast.mjs');
+const fastTsNamespace = {
+  name: 'ts-morph-fast',
+  setup(b) {
+    b.onResolve({ filter: /^ts-morph$/ }, (args) => (args.importer === tsMorphFast ? undefined : { path: tsMorphFast }));
+  },
+};
+
 const common = {
   bundle: true,
+  plugins: [fastTsNamespace],
   define: { 'import.meta.url': '__import_meta_url' },
   banner: { js: importMetaShim },
   platform: 'node',
