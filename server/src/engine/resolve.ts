@@ -126,10 +126,42 @@ export function resolveCallee(checker: ts.TypeChecker, call: ts.CallExpression |
     }
     const sym = unalias(checker, checker.getSymbolAtLocation(ts.isCallExpression(call) ? calleeNameNode(call) : call.expression));
     const d = sym?.valueDeclaration ?? sym?.declarations?.[0];
-    return d ? describeDeclaration(d) : undefined;
+    return d ? describeDeclaration(d) : uninstalledPackageCallee(checker, call);
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A call into a package whose declarations are not installed (`import bcrypt from 'bcryptjs'` before
+ * `npm install`, or a package without types): the checker resolves nothing, but the import still names the
+ * package. Gives `{ name, packageName }` for `pkg.member(…)` and `member(…)` when `pkg` or `member` is imported
+ * (ES import or `import x = require(…)`) from a bare specifier whose module did not resolve; else undefined.
+ */
+function uninstalledPackageCallee(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression): CalleeInfo | undefined {
+  const e = skipOuter(call.expression);
+  const root = ts.isPropertyAccessExpression(e) ? e.expression : e;
+  if (!ts.isIdentifier(root)) return undefined;
+  const alias = checker.getSymbolAtLocation(root);
+  if (!alias || !(alias.flags & ts.SymbolFlags.Alias) || unalias(checker, alias)?.declarations?.length) return undefined;
+  const decl = alias.declarations?.[0];
+  const specifier = decl && importSpecifierOf(decl);
+  if (!specifier || /^(?:\.|\/|node:)/.test(specifier)) return undefined;
+  const packageName = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
+  if (ts.isPropertyAccessExpression(e)) return { name: e.name.text, packageName };
+  const imported = ts.isImportSpecifier(decl) ? (decl.propertyName ?? decl.name).text : root.text;
+  return { name: imported, packageName };
+}
+
+/** The module specifier of an import binding's declaration (`import a`, `import { a }`, `import * as a`, `import a = require(…)`). */
+function importSpecifierOf(decl: ts.Declaration): string | undefined {
+  let n: ts.Node = decl;
+  if (ts.isImportEqualsDeclaration(n)) {
+    const ref = n.moduleReference;
+    return ts.isExternalModuleReference(ref) && ts.isStringLiteral(ref.expression) ? ref.expression.text : undefined;
+  }
+  while (n.parent && !ts.isImportDeclaration(n)) n = n.parent;
+  return ts.isImportDeclaration(n) && ts.isStringLiteral(n.moduleSpecifier) ? n.moduleSpecifier.text : undefined;
 }
 
 /**

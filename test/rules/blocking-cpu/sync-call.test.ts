@@ -41,6 +41,12 @@ const lines = createInterface({ input: createReadStream(process.argv[2]!) });
 lines.on('line', (line) => appendFileSync(process.argv[3]!, line.trim() + '\\n'));`,
     },
     {
+      name: 'a *Sync member of a missing relative module is project code, not a package',
+      code: `${APP}import * as local from './not-there';
+app.get('/x', (req, res) => res.send(local.renderSync(req.body.text)));
+app.listen(1);`,
+    },
+    {
       name: 'sync call in a function no handler reaches',
       code: `import { execSync } from 'node:child_process';
 export function buildInfo(): string { return execSync('git rev-parse HEAD', { encoding: 'utf8' }); }`,
@@ -102,6 +108,20 @@ app.listen(1);`,
         'node_modules/fake-bcrypt/index.d.ts': 'export declare function compareSync(a: string, b: string): boolean;\n',
       },
       errors: [{ line: L(2), column: 49, message: '`compareSync` from `fake-bcrypt` runs synchronously' }],
+    },
+    {
+      name: 'a *Sync member of a package that is imported but not installed (no declarations to resolve)',
+      code: `${APP}import bcrypt from 'not-installed-bcrypt';
+app.post('/login', (req, res) => res.json({ ok: bcrypt.compareSync(req.body.text, 'hash') }));
+app.listen(1);`,
+      errors: [{ line: L(2), column: 49, message: '`compareSync` from `not-installed-bcrypt` runs synchronously' }],
+    },
+    {
+      name: 'a named *Sync import from a scoped package subpath that is not installed',
+      code: `${APP}import { hashSync as hash } from '@not-installed/crypto/sync';
+app.post('/signup', (req, res) => res.json({ h: hash(req.body.text) }));
+app.listen(1);`,
+      errors: [{ line: L(2), column: 49, message: '`hashSync` from `@not-installed/crypto` runs synchronously' }],
     },
   ],
 });
