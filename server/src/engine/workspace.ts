@@ -6,6 +6,7 @@ import { normalizePath } from './ast';
 import { overBudget } from './budget';
 import { analyzeProgramSteps, compareFindings, unusedSuppressionFindings } from './analysis';
 import { loopSizing } from './analysis/concurrency';
+import { IncrementalCache } from './analysis/incremental';
 import { loadProjectsSteps, type LoadedProjects, type ProjectPart } from './project';
 import { resolveSettings, type EngineSettings } from './settings';
 import { runSliced, runSync, type AnalysisStep, type SliceOptions } from './steps';
@@ -51,6 +52,8 @@ export class Workspace {
   private loaded?: LoadedProjects;
   /** Files left out of the loaded project as over the per-file budget or unparsable overlays, with the reason. */
   private readonly overBudget = new Map<string, string>();
+  /** What each program's last analysis keeps for the next one (./analysis/incremental.ts); dropped with the programs. */
+  private readonly incremental = new WeakMap<ProjectPart, IncrementalCache>();
 
   constructor(options: WorkspaceOptions) {
     this.root = normalizePath(nodePath.resolve(options.root));
@@ -201,11 +204,18 @@ export class Workspace {
     const paths = (options.paths ?? [this.root]).map((p) => normalizePath(nodePath.resolve(p)));
     const { include, exclude } = this.settings;
     const rel = (f: string) => nodePath.posix.relative(this.root, f);
+    const scoped = new Map<string, boolean>();
     const inScope = (file: string): boolean => {
-      if (!paths.some((p) => file === p || file.startsWith(p + '/'))) return false;
-      const r = rel(file);
-      if (include.length > 0 && !include.some((g) => minimatch(r, g, { dot: true }))) return false;
-      return !exclude.some((g) => minimatch(r, g, { dot: true }));
+      let yes = scoped.get(file);
+      if (yes === undefined) {
+        const r = rel(file);
+        yes =
+          paths.some((p) => file === p || file.startsWith(p + '/')) &&
+          (include.length === 0 || include.some((g) => minimatch(r, g, { dot: true }))) &&
+          !exclude.some((g) => minimatch(r, g, { dot: true }));
+        scoped.set(file, yes);
+      }
+      return yes;
     };
     const overBudgetFiles = [...this.overBudget].map(([file, reason]) => ({ file, reason }));
     // One program per tsconfig (./project.ts#loadProjects). Each discovers handlers in the files it owns and
@@ -221,16 +231,18 @@ export class Workspace {
         if (reason && !this.overBudget.has(f) && !overBudgetFiles.some((o) => o.file === f)) overBudgetFiles.push({ file: f, reason });
         return !reason && this.isUnderRoot(f) && (parts.length === 1 || part.own.has(f));
       });
-      return { program, files };
+      let incremental = this.incremental.get(part);
+      if (!incremental) this.incremental.set(part, (incremental = new IncrementalCache()));
+      return { program, files, incremental };
     });
     const total = programs.reduce((n, p) => n + p.files.length, 0);
     const suppressions = new Suppressions();
     const handlers = new Map<string, Handler>();
     const findings = new Map<string, Finding>();
     let before = 0;
-    for (const { program, files } of programs) {
+    for (const { program, files, incremental } of programs) {
       throwIfCancelled(token);
-      const steps = analyzeProgramSteps({ program, files, inScope, settings: this.settings, token, suppressions });
+      const steps = analyzeProgramSteps({ program, files, inScope, settings: this.settings, token, suppressions, incremental });
       // Progress counts the files of all programs: this one's steps are shifted by the files of those before it.
       let next = steps.next();
       while (!next.done) {

@@ -21,6 +21,7 @@ import { runSync, type AnalysisStep } from '../steps';
 import { Summaries } from './summary';
 import { blockingFixData, type BlockingContext } from './blocking-fixes';
 import { ProjectFacts } from './concurrency';
+import { IncrementalCache, type Reached } from './incremental';
 
 /** Calls followed from a handler before giving up on deeper paths (keeps pathological graphs bounded). */
 const MAX_DEPTH = 12;
@@ -41,18 +42,17 @@ export interface ProgramInput {
    * last program ({@link unusedSuppressionFindings}); otherwise this program's are reported here.
    */
   suppressions?: Suppressions;
+  /**
+   * What the last analysis of the same project kept (the editor's re-analysis after an edit): unchanged files
+   * reuse their discovery, function summaries and handlers' reached functions (./incremental.ts). The result
+   * is the same as without it.
+   */
+  incremental?: IncrementalCache;
 }
 
 export interface ProgramResult {
   handlers: Handler[];
   findings: Finding[];
-}
-
-interface Reached {
-  fn: FunctionNode;
-  chain: ChainHop[];
-  /** Reached only through a call made inside a blocking data loop: its own loops are that loop's inner work. */
-  covered: boolean;
 }
 
 /**
@@ -173,8 +173,17 @@ export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisSte
   const { program, settings, token } = input;
   const checker = program.getTypeChecker();
   setSmallCollections(checker, settings.smallCollections);
+  const inc = input.incremental ?? new IncrementalCache();
+  inc.begin(program, input.files, settings);
 
-  // 1. Discover handlers, entries and worker files.
+  // 1. Resolve imports (the event-loop domains need them, and an edit's reach through them).
+  const options = program.getCompilerOptions();
+  const cache = ts.createModuleResolutionCache(program.getCurrentDirectory(), (s) => s, options);
+  const imports = new Map<string, string[]>();
+  for (const sf of input.files) imports.set(normalizePath(sf.fileName), inc.importsOf(sf, () => importsOf(sf, options, ts.sys, cache)));
+  inc.settleImports(imports);
+
+  // 2. Discover handlers, entries and worker files.
   const discovered: { d: DiscoveredHandler; sf: ts.SourceFile }[] = [];
   const entries = new Set<string>();
   const workerFiles = new Set<string>();
@@ -184,7 +193,8 @@ export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisSte
   for (const [i, sf] of input.files.entries()) {
     throwIfCancelled(token);
     yield { phase: 'discover', filesDone: i, files: input.files.length };
-    const fd = discoverFile(sf, checker, mounts, settings.handlerCalls);
+    const { fd, mounts: own } = inc.discover(sf, (m) => discoverFile(sf, checker, m, settings.handlerCalls));
+    mounts.push(...own);
     const file = normalizePath(sf.fileName);
     for (const d of fd.handlers) discovered.push({ d, sf });
     if (fd.isEntry) entries.add(file);
@@ -196,20 +206,16 @@ export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisSte
   for (const t of workerTargets) if (fileSet.has(t)) workerFiles.add(t);
   for (const e of packageEntries([...fileSet], program.getCompilerOptions(), ts.sys)) entries.add(e);
 
-  // 2. Event-loop domains from the import graph.
+  // 3. Event-loop domains from the import graph.
   throwIfCancelled(token);
-  const options = program.getCompilerOptions();
-  const cache = ts.createModuleResolutionCache(program.getCurrentDirectory(), (s) => s, options);
-  const imports = new Map<string, string[]>();
-  for (const sf of input.files) imports.set(normalizePath(sf.fileName), importsOf(sf, options, ts.sys, cache));
   const domainsOf = computeDomains({ imports, entries, workerFiles });
 
-  // 3. Follow each handler's calls and collect what it reaches.
-  const handlerFns = new Set<ts.Node>(discovered.flatMap(({ d }) => (d.fn ? [d.fn] : [])));
-  const facts = new ProjectFacts(input.files, options);
-  const summaries = new Summaries(checker, RULE_IMPLS, settings, (n) => handlerFns.has(n), facts);
-  const suppressions = input.suppressions ?? new Suppressions();
+  // 4. Follow each handler's calls and collect what it reaches.
   const handlerKinds = new Map<ts.Node, HandlerKind>(discovered.flatMap(({ d }) => (d.fn ? [[d.fn, d.kind] as const] : [])));
+  const facts = new ProjectFacts(input.files, options);
+  const summaries = new Summaries(checker, RULE_IMPLS, settings, (n) => handlerKinds.has(n), facts);
+  inc.adoptSummaries(summaries, handlerKinds);
+  const suppressions = input.suppressions ?? new Suppressions();
   const fixContext: BlockingContext = {
     checker,
     handlerKind: (n) => handlerKinds.get(n),
@@ -229,7 +235,8 @@ export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisSte
   for (const [i, { d, sf }] of discovered.entries()) {
     throwIfCancelled(token);
     yield { phase: 'handlers', filesDone, files: total, handlersDone: i, handlers: discovered.length };
-    if (d.router) d.label = withPrefix(d.label, prefixOf(d.router));
+    // The discovery is kept across analyses: the prefix goes on this analysis's label only.
+    const label = d.router ? withPrefix(d.label, prefixOf(d.router)) : d.label;
     const registration = registrationLocation(d.registration, sf);
     const baseId = `${registration.file}:${registration.range.start.line + 1}:${registration.range.start.character + 1}`;
     const n = (idCount.get(baseId) ?? 0) + 1;
@@ -238,7 +245,7 @@ export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisSte
     const handler: Handler = {
       id: n === 1 ? baseId : `${baseId}#${n}`,
       kind: d.kind,
-      label: d.label,
+      label,
       registration,
       body: d.fn ? locationOf(d.fn) : undefined,
       bounds: [],
@@ -249,7 +256,12 @@ export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisSte
     if (d.fn) {
       // Worker threads and command-line scripts block no one else's requests: blocking-cpu stays silent there.
       const offLoop = domains.some((x) => x.startsWith('worker:')) || cliScripts.has(registration.file);
-      for (const r of reach(summaries, d.fn, { ...registration, label: d.label })) {
+      let reached = inc.reached(d, label);
+      if (!reached) {
+        reached = reach(summaries, d.fn, { ...registration, label });
+        inc.keepReached(d, label, reached);
+      }
+      for (const r of reached) {
         const s = summaries.get(r.fn);
         for (const det of s.detections) {
           if (det.family === 'blocking-cpu' && offLoop) continue;
@@ -292,7 +304,7 @@ export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisSte
     if (discovered[i + 1]?.sf !== sf) filesDone++;
   }
 
-  // 4. Mixed bounds per domain.
+  // 5. Mixed bounds per domain.
   for (const f of checkMixedBound(bound)) {
     // Asked before the severity, as for detections: a suppression is used when it silences a construct, even
     // one whose rule these settings turn off (other settings, a CI job's, may turn it on).
@@ -303,9 +315,10 @@ export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisSte
     findings.push({ ...f, severity });
   }
 
-  // 5. Suppression comments that silenced nothing.
+  // 6. Suppression comments that silenced nothing.
   if (!input.suppressions) findings.push(...unusedSuppressionFindings(suppressions, input.files, input.inScope, settings));
 
   findings.sort(compareFindings);
+  inc.finish();
   return { handlers: handlers.filter((h) => input.inScope(h.registration.file)), findings };
 }

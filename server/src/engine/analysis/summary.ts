@@ -4,7 +4,7 @@
  * reaches it.
  */
 import { ts } from 'ts-morph';
-import { calleeName, isFunctionWithBody, type FunctionNode } from '../ast';
+import { calleeName, isFunctionWithBody, normalizePath, type FunctionNode } from '../ast';
 import { resolveCallee, resolveFunctionValue, returnsPromise, type CalleeInfo } from '../resolve';
 import type { EngineSettings } from '../settings';
 import type { DetectEnv, Detection, LinearWork, Rule } from '../rules/rule';
@@ -150,6 +150,47 @@ export class Summaries {
     this.linear.set(fn, w);
     return w;
   };
+
+  /**
+   * Takes over the summaries and resolved callees of the same project's previous program (an edit ago), except
+   * those that may have changed: a summary is dropped when its function's file is stale, when it calls into a
+   * stale file, or when it calls (transitively) a function whose summary is dropped, since detections depend on
+   * the work of the functions called (./incremental.ts). Linear-work facts are recomputed on demand.
+   */
+  adopt(previous: Summaries, isStale: (file: string) => boolean): void {
+    const files = new WeakMap<ts.SourceFile, boolean>();
+    const staleNode = (n: ts.Node): boolean => {
+      const sf = n.getSourceFile();
+      let s = files.get(sf);
+      if (s === undefined) {
+        s = isStale(normalizePath(sf.fileName));
+        files.set(sf, s);
+      }
+      return s;
+    };
+    const callers = new Map<FunctionNode, FunctionNode[]>();
+    const dropped = new Set<FunctionNode>();
+    for (const [fn, s] of previous.cache) {
+      // A callee never summarised (past the reach limits) may itself call into a stale file: dropped too.
+      if (staleNode(fn) || s.calls.some((c) => staleNode(c.callee) || !previous.cache.has(c.callee))) dropped.add(fn);
+      for (const c of s.calls) {
+        const list = callers.get(c.callee);
+        if (list) list.push(fn);
+        else callers.set(c.callee, [fn]);
+      }
+    }
+    const queue = [...dropped];
+    while (queue.length) {
+      for (const caller of callers.get(queue.pop()!) ?? []) {
+        if (!dropped.has(caller)) {
+          dropped.add(caller);
+          queue.push(caller);
+        }
+      }
+    }
+    for (const [fn, s] of previous.cache) if (!dropped.has(fn)) this.cache.set(fn, s);
+    for (const [call, c] of previous.calleeCache) if (!staleNode(call) && !(c?.body && staleNode(c.body))) this.calleeCache.set(call, c);
+  }
 
   get(fn: FunctionNode): FnSummary {
     let s = this.cache.get(fn);

@@ -1,0 +1,156 @@
+// Incremental re-analysis (server/src/engine/analysis/incremental.ts): a Workspace kept across a sequence of edits
+// (overlays, as the editor sends them) must give, after every edit, exactly the handlers and findings of a fresh
+// Workspace over the same texts. The edits add and remove a loop, a fan-out, a handler, an import, a suppression
+// comment and a syntax error, and rename an exported helper used by another file.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { normalizePath } from '../../server/src/engine/ast';
+import type { AnalysisResult } from '../../server/src/engine/types';
+import { Workspace } from '../../server/src/engine/workspace';
+
+const REPO = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+
+const FILES: Record<string, string> = {
+  'src/app.ts': [
+    "import express from 'express';",
+    "import { ordersRouter } from './orders';",
+    'const app = express();',
+    "app.use('/api', ordersRouter);",
+    "app.get('/health', (_req, res) => {",
+    "  res.send('ok');",
+    '});',
+    'app.listen(3000);',
+    '',
+  ].join('\n'),
+  'src/orders.ts': [
+    "import { Router } from 'express';",
+    "import { loadRows, score } from './helpers';",
+    "import { query } from './db';",
+    'export const ordersRouter = Router();',
+    "ordersRouter.get('/orders', async (_req, res) => {",
+    '  const rows = await loadRows();',
+    '  const n = await query(String(rows.length));',
+    '  res.json({ best: score(rows), n });',
+    '});',
+    '',
+  ].join('\n'),
+  'src/helpers.ts': [
+    "import { query, type Row } from './db';",
+    'export async function loadRows(): Promise<Row[]> {',
+    "  return query('select * from orders');",
+    '}',
+    'export function score(rows: Row[]): number {',
+    '  let best = 0;',
+    '  for (const a of rows) {',
+    '    if (a.total > best) best = a.total;',
+    '  }',
+    '  return best;',
+    '}',
+    'export function hashAll(rows: Row[]): string {',
+    '  return rows.map((r) => JSON.stringify(r)).join();',
+    '}',
+    '',
+  ].join('\n'),
+  'src/db.ts': [
+    'export interface Row { id: number; total: number; customer: string }',
+    'export async function query(sql: string): Promise<Row[]> {',
+    '  await new Promise((r) => setTimeout(r, sql.length));',
+    '  return [];',
+    '}',
+    '',
+  ].join('\n'),
+};
+
+let root = '';
+const path = (rel: string) => normalizePath(join(root, rel));
+
+/** Handlers and findings of a result, with everything they carry. */
+const shape = (r: AnalysisResult) => ({ handlers: r.handlers, findings: r.findings });
+
+describe('incremental re-analysis after edits', () => {
+  before(() => {
+    root = normalizePath(mkdtempSync(join(tmpdir(), 'looplens-incremental-')));
+    for (const [rel, text] of Object.entries(FILES)) {
+      mkdirSync(join(root, rel, '..'), { recursive: true });
+      writeFileSync(join(root, rel), text);
+    }
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'incremental', version: '1.0.0', dependencies: { express: '*' } }));
+    writeFileSync(
+      join(root, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { strict: true, module: 'commonjs', target: 'ES2022', esModuleInterop: true, types: ['node'] }, include: ['src'] }),
+    );
+    symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'), 'dir');
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('gives after each edit the handlers and findings of a fresh analysis of the same texts', () => {
+    const texts = new Map(Object.entries(FILES).map(([rel, text]) => [rel, text]));
+    const kept = new Workspace({ root });
+    const edit = (rel: string, from: string, to: string) => {
+      const text = texts.get(rel)!;
+      assert.ok(text.includes(from), `${rel} contains ${JSON.stringify(from)}`);
+      texts.set(rel, text.replace(from, to));
+    };
+    const steps: [string, () => void][] = [
+      ['add a nested loop', () => edit('src/helpers.ts', '    if (a.total > best) best = a.total;', '    for (const b of rows) if (a.id === b.id && a.total > best) best = b.total;')],
+      ['remove it', () => edit('src/helpers.ts', '    for (const b of rows) if (a.id === b.id && a.total > best) best = b.total;', '    if (a.total > best) best = a.total;')],
+      ['add a fan-out', () => edit('src/orders.ts', '  const n = await query(String(rows.length));', '  const n = await Promise.all(rows.map((r) => query(r.customer)));')],
+      ['add a handler', () => edit('src/orders.ts', "ordersRouter.get('/orders',", "ordersRouter.post('/orders/sync', (_req, res) => {\n  res.json(JSON.parse(JSON.stringify(_req.body)));\n});\nordersRouter.get('/orders',")],
+      ['add an import and call it', () => {
+        edit('src/orders.ts', "import { loadRows, score } from './helpers';", "import { hashAll, loadRows, score } from './helpers';");
+        edit('src/orders.ts', '  res.json({ best: score(rows), n });', '  res.json({ best: score(rows), n, hash: hashAll(rows) });');
+      }],
+      ['loop in the imported helper', () => edit('src/helpers.ts', '  return rows.map((r) => JSON.stringify(r)).join();', '  let s = "";\n  for (const r of rows) for (const q of rows) s += r.id + q.id;\n  return s;')],
+      ['suppress it', () => edit('src/helpers.ts', '  for (const r of rows) for (const q of rows)', '  // looplens-disable-next-line -- small lists\n  for (const r of rows) for (const q of rows)')],
+      ['remove the suppression', () => edit('src/helpers.ts', '  // looplens-disable-next-line -- small lists\n', '')],
+      ['remove the import', () => {
+        edit('src/orders.ts', "import { hashAll, loadRows, score } from './helpers';", "import { loadRows, score } from './helpers';");
+        edit('src/orders.ts', ', hash: hashAll(rows) });', ' });');
+      }],
+      ['syntax error', () => edit('src/helpers.ts', 'export function score(rows: Row[]): number {', 'export function score(rows: Row[]): number {{ (')],
+      ['fix it', () => edit('src/helpers.ts', 'export function score(rows: Row[]): number {{ (', 'export function score(rows: Row[]): number {')],
+      ['rename the exported helper', () => edit('src/helpers.ts', 'export function score(', 'export function rank(')],
+      ['use the new name', () => {
+        edit('src/orders.ts', "import { loadRows, score } from './helpers';", "import { loadRows, rank } from './helpers';");
+        edit('src/orders.ts', 'best: score(rows)', 'best: rank(rows)');
+      }],
+      ['loop in the renamed helper', () => edit('src/helpers.ts', '    if (a.total > best) best = a.total;', '    for (const b of rows) if (a.id === b.id) best += b.total;')],
+      ['remove the handler', () => edit('src/orders.ts', "ordersRouter.post('/orders/sync', (_req, res) => {\n  res.json(JSON.parse(JSON.stringify(_req.body)));\n});\n", '')],
+      ['unmount the router', () => edit('src/app.ts', "app.use('/api', ordersRouter);", "app.use('/v2', ordersRouter);")],
+    ];
+    const first = shape(kept.analyze());
+    assert.deepEqual(first, shape(new Workspace({ root }).analyze()));
+    const seen = new Set<string>([JSON.stringify(first.findings.map((f) => f.ruleId))]);
+    for (const [what, apply] of steps) {
+      apply();
+      const fresh = new Workspace({ root });
+      for (const [rel, text] of texts) {
+        kept.setOverlay(path(rel), text);
+        fresh.setOverlay(path(rel), text);
+      }
+      const got = shape(kept.analyze());
+      assert.deepEqual(got, shape(fresh.analyze()), `after "${what}"`);
+      seen.add(JSON.stringify(got.findings.map((f) => f.ruleId)));
+    }
+    // The edits change what is reported (so the comparison is not between two empty results).
+    assert.ok(seen.size >= 4, `findings changed only ${seen.size} times`);
+  });
+
+  it('the open file alone (the editor path) matches a fresh analysis of that file', () => {
+    const kept = new Workspace({ root });
+    const open = [path('src/helpers.ts')];
+    kept.analyze({ paths: open });
+    const loop = FILES['src/helpers.ts']!.replace('    if (a.total > best) best = a.total;', '    for (const b of rows) if (a.id === b.id) best += b.total;');
+    for (const text of [loop, FILES['src/helpers.ts']!, loop]) {
+      kept.setOverlay(open[0]!, text);
+      const fresh = new Workspace({ root });
+      fresh.setOverlay(open[0]!, text);
+      assert.deepEqual(shape(kept.analyze({ paths: open })), shape(fresh.analyze({ paths: open })));
+    }
+    assert.ok(kept.analyze({ paths: open }).findings.some((f) => f.ruleId === 'blocking-cpu/data-loop'));
+  });
+});
