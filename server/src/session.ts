@@ -229,9 +229,9 @@ export class Session {
   }
 
   /**
-   * Reads the root's settings and runs the engine on `paths` (default: the whole root). With `onStep` (the
-   * audit), the engine runs in time slices so cancellation and progress get through while it works. Undefined
-   * when cancelled or when the engine fails (logged).
+   * Reads the root's settings and runs the engine on `paths` (default: the whole root), in time slices so that
+   * cancellation (a newer edit, the audit's cancel) and the audit's progress (`onStep`) get through while it
+   * works. Undefined when cancelled or when the engine fails (logged).
    */
   private async analyzeEntry(
     entry: WorkspaceEntry,
@@ -244,7 +244,8 @@ export class Session {
     const versions = new Map(this.openIn(entry).map((o) => [o.doc.uri, o.version]));
     try {
       const engine = this.workspaces.engine(entry, settings);
-      const result = onStep && engine.analyzeAsync ? await engine.analyzeAsync({ paths, token, onStep }) : await engine.analyze({ paths, token });
+      // Sliced, so that a newer edit (which cancels the token) stops this analysis between two files or handlers.
+      const result = engine.analyzeAsync ? await engine.analyzeAsync({ paths, token, ...(onStep ? { onStep } : {}) }) : engine.analyze({ paths, token });
       this.results.set(entry.key, { result, versions });
       return result;
     } catch (err) {

@@ -1,7 +1,7 @@
 // Incremental re-analysis (server/src/engine/analysis/incremental.ts): a Workspace kept across a sequence of edits
 // (overlays, as the editor sends them) must give, after every edit, exactly the handlers and findings of a fresh
 // Workspace over the same texts. The edits add and remove a loop, a fan-out, a handler, an import, a suppression
-// comment and a syntax error, and rename an exported helper used by another file.
+// comment and a syntax error, change a type imported elsewhere, and rename an exported helper used by another file.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -120,6 +120,8 @@ describe('incremental re-analysis after edits', () => {
       }],
       ['loop in the renamed helper', () => edit('src/helpers.ts', '    if (a.total > best) best = a.total;', '    for (const b of rows) if (a.id === b.id) best += b.total;')],
       ['remove the handler', () => edit('src/orders.ts', "ordersRouter.post('/orders/sync', (_req, res) => {\n  res.json(JSON.parse(JSON.stringify(_req.body)));\n});\n", '')],
+      ['change a type the importers use', () => edit('src/db.ts', 'Promise<Row[]> {', 'Promise<Row[][]> {')],
+      ['change it back', () => edit('src/db.ts', 'Promise<Row[][]> {', 'Promise<Row[]> {')],
       ['unmount the router', () => edit('src/app.ts', "app.use('/api', ordersRouter);", "app.use('/v2', ordersRouter);")],
     ];
     const first = shape(kept.analyze());

@@ -50,6 +50,8 @@ export class Workspace {
   private readonly tsconfig?: string;
   private readonly overlays = new Map<string, string>();
   private loaded?: LoadedProjects;
+  /** The sliced load under way (see analyzeAsync). */
+  private loading?: Promise<LoadedProjects>;
   /** Files left out of the loaded project as over the per-file budget or unparsable overlays, with the reason. */
   private readonly overBudget = new Map<string, string>();
   /** What each program's last analysis keeps for the next one (./analysis/incremental.ts); dropped with the programs. */
@@ -185,14 +187,26 @@ export class Workspace {
 
   /**
    * The same analysis as {@link analyze}, giving the event loop a turn every `sliceMs` so that a server stays
-   * responsive and sees cancellation while it runs: the token is checked between files and between handlers.
-   * Rejects with CancelledError when cancelled.
+   * responsive and sees cancellation while it runs: the token is checked between files and between handlers
+   * (not while the project loads). Rejects with CancelledError when cancelled.
    */
-  analyzeAsync(options: AnalyzeAsyncOptions = {}): Promise<AnalysisResult> {
+  async analyzeAsync(options: AnalyzeAsyncOptions = {}): Promise<AnalysisResult> {
     const slice: SliceOptions = {};
-    if (options.token) slice.token = options.token;
     if (options.onStep) slice.onStep = options.onStep;
     if (options.sliceMs !== undefined) slice.sliceMs = options.sliceMs;
+    throwIfCancelled(options.token);
+    // The token does not stop a load: the loaded project serves the next analysis (the editor's next edit),
+    // which would otherwise start loading over. Concurrent analyses share one load.
+    if (!this.loaded) {
+      // runSliced reports the last step again when the run ends: once is enough for progress.
+      let reported: AnalysisStep | undefined;
+      const onStep = options.onStep && ((step: AnalysisStep) => step !== reported && options.onStep!((reported = step)));
+      this.loading ??= runSliced(this.loadSteps(), { ...slice, ...(onStep ? { onStep } : {}) }).finally(() => {
+        this.loading = undefined;
+      });
+      await this.loading;
+    }
+    if (options.token) slice.token = options.token;
     return runSliced(this.analyzeSteps(options), slice);
   }
 

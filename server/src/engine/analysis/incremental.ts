@@ -65,6 +65,12 @@ export class IncrementalCache {
   private changed?: Set<string>;
   /** Files whose cached facts are stale (changed files and their importers); undefined: all. */
   private stale?: Set<string>;
+  /** Per run: the stale names of importer files, and whether a top-level statement mentions one. */
+  private staleNames = new Map<ts.SourceFile, Set<string> | undefined>();
+  private staleStatements = new WeakMap<ts.Node, boolean>();
+  private fileStates = new Map<ts.SourceFile, 'fresh' | 'changed' | 'importer'>();
+  /** Per run: the file a module specifier resolves to from a file, when it resolves to a project file. */
+  private resolve?: (specifier: string, from: ts.SourceFile) => string | undefined;
   /** Whether the last run finished; a cancelled run's changes carry over to the next one. */
   private finished = true;
 
@@ -103,6 +109,9 @@ export class IncrementalCache {
     }
     this.changed = reset ? undefined : changed;
     this.stale = undefined;
+    this.staleNames = new Map();
+    this.staleStatements = new WeakMap();
+    this.fileStates = new Map();
     this.finished = false;
     return this.changed;
   }
@@ -126,7 +135,8 @@ export class IncrementalCache {
    * After the imports of every file are known: the stale files are the changed ones and the files importing
    * them, through any chain of re-exporting files (in the old or the new import graph).
    */
-  settleImports(imports: ReadonlyMap<string, readonly string[]>): void {
+  settleImports(imports: ReadonlyMap<string, readonly string[]>, resolve: (specifier: string, from: ts.SourceFile) => string | undefined): void {
+    this.resolve = resolve;
     const last = this.lastImports;
     this.lastImports = new Map(imports);
     if (!this.changed) return;
@@ -157,6 +167,71 @@ export class IncrementalCache {
   /** Whether facts about `file` computed for an earlier program may no longer hold. */
   isStale = (file: string): boolean => !this.stale || this.stale.has(file);
 
+  /**
+   * Whether facts about the code of `node` computed for an earlier program may no longer hold: always in a
+   * changed file; in a file stale only because it imports one, when the top-level statement holding the node
+   * mentions a name bound to a stale module (directly or through the file's own top-level declarations that
+   * mention one), since only through those names can types or calls of the changed file reach it.
+   */
+  isStaleNode = (node: ts.Node): boolean => {
+    if (!this.stale) return true;
+    const sf = node.getSourceFile();
+    let state = this.fileStates.get(sf);
+    if (state === undefined) {
+      const file = normalizePath(sf.fileName);
+      state = !this.stale.has(file) ? 'fresh' : this.changed?.has(file) !== false ? 'changed' : 'importer';
+      this.fileStates.set(sf, state);
+    }
+    if (state !== 'importer') return state === 'changed';
+    const names = this.staleNamesOf(sf);
+    if (!names) return true;
+    let top: ts.Node = node;
+    while (top.parent && top.parent !== sf) top = top.parent;
+    let yes = this.staleStatements.get(top);
+    if (yes === undefined) {
+      yes = mentions(top, names);
+      this.staleStatements.set(top, yes);
+    }
+    return yes;
+  };
+
+  /**
+   * The names in `sf` through which a stale module can reach its code: its imports of stale modules and the
+   * top-level declarations that mention them. Undefined when it cannot tell (CommonJS `require`, dynamic
+   * `import()`, `import x = require()`, JavaScript): then the whole file is stale.
+   */
+  private staleNamesOf(sf: ts.SourceFile): Set<string> | undefined {
+    if (this.staleNames.has(sf)) return this.staleNames.get(sf);
+    let names: Set<string> | undefined = new Set<string>();
+    if (/\.[cm]?jsx?$/i.test(sf.fileName) || /\brequire\s*\(|\bimport\s*\(/.test(sf.text)) names = undefined;
+    for (const st of sf.statements) {
+      if (!names) break;
+      if (ts.isImportEqualsDeclaration(st)) names = undefined;
+      else if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) {
+        const target = this.resolve?.(st.moduleSpecifier.text, sf);
+        if (target !== undefined && !this.isStale(target)) continue;
+        const clause = st.importClause;
+        if (clause?.name) names.add(clause.name.text);
+        const bindings = clause?.namedBindings;
+        if (bindings && ts.isNamespaceImport(bindings)) names.add(bindings.name.text);
+        else if (bindings) for (const e of bindings.elements) names.add(e.name.text);
+      }
+    }
+    for (let grew = names !== undefined && names.size > 0; grew; ) {
+      grew = false;
+      for (const st of sf.statements) {
+        if (ts.isImportDeclaration(st)) continue;
+        const declared = declaredNames(st).filter((n) => !names!.has(n));
+        if (declared.length > 0 && mentions(st, names!)) {
+          for (const n of declared) names!.add(n);
+          grew = true;
+        }
+      }
+    }
+    this.staleNames.set(sf, names);
+    return names;
+  }
+
   /** A file's discovery, with the router mounts it declares (recomputed when the file is stale). */
   discover(sf: ts.SourceFile, compute: (mounts: Mount[]) => FileDiscovery): { fd: FileDiscovery; mounts: Mount[] } {
     let entry = this.isStale(normalizePath(sf.fileName)) ? undefined : this.discovery.get(sf);
@@ -174,7 +249,6 @@ export class IncrementalCache {
    * kind): summaries do not follow calls into handlers.
    */
   adoptSummaries(summaries: Summaries, handlerFns: ReadonlyMap<ts.Node, HandlerKind>): void {
-    const fileOf = (n: ts.Node) => normalizePath(n.getSourceFile().fileName);
     let same = this.summaries !== undefined && this.stale !== undefined;
     for (const [a, b] of [
       [handlerFns, this.lastHandlerFns],
@@ -182,14 +256,14 @@ export class IncrementalCache {
     ] as const) {
       if (!same) break;
       for (const [fn, kind] of a) {
-        if (b.get(fn) !== kind && !this.isStale(fileOf(fn))) {
+        if (b.get(fn) !== kind && !this.isStaleNode(fn)) {
           same = false;
           break;
         }
       }
     }
     this.lastHandlerFns = new Map(handlerFns);
-    if (same) summaries.adopt(this.summaries!, this.isStale);
+    if (same) summaries.adopt(this.summaries!, this.isStaleNode);
     else this.reaches = new WeakMap();
     this.summaries = summaries;
   }
@@ -198,7 +272,7 @@ export class IncrementalCache {
   reached(d: DiscoveredHandler, label: string): Reached[] | undefined {
     const c = this.reaches.get(d);
     if (!c || c.label !== label || !this.stale) return undefined;
-    for (const f of c.files) if (this.stale.has(f)) return undefined;
+    for (const f of c.files) if (this.stale.has(f) && c.reached.some((r) => this.isStaleNode(r.fn))) return undefined;
     return c.reached;
   }
 
@@ -208,4 +282,22 @@ export class IncrementalCache {
     for (const r of reached) files.add(normalizePath(r.fn.getSourceFile().fileName));
     this.reaches.set(d, { label, reached, files });
   }
+}
+
+/** The names a top-level statement declares (variables, functions, classes, enums, types, namespaces). */
+function declaredNames(st: ts.Statement): string[] {
+  const out: string[] = [];
+  const bind = (n: ts.BindingName): void => {
+    if (ts.isIdentifier(n)) out.push(n.text);
+    else for (const e of n.elements) if (!ts.isOmittedExpression(e)) bind(e.name);
+  };
+  if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) bind(d.name);
+  else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isEnumDeclaration(st) || ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st) || ts.isModuleDeclaration(st)) && st.name && ts.isIdentifier(st.name)) out.push(st.name.text);
+  return out;
+}
+
+/** Whether an identifier under `node` is spelled like one of `names` (shadowing only makes it say yes more often). */
+function mentions(node: ts.Node, names: ReadonlySet<string>): boolean {
+  const visit = (n: ts.Node): boolean => (ts.isIdentifier(n) ? names.has(n.text) : ts.forEachChild(n, visit) === true);
+  return visit(node);
 }

@@ -181,7 +181,10 @@ export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisSte
   const cache = ts.createModuleResolutionCache(program.getCurrentDirectory(), (s) => s, options);
   const imports = new Map<string, string[]>();
   for (const sf of input.files) imports.set(normalizePath(sf.fileName), inc.importsOf(sf, () => importsOf(sf, options, ts.sys, cache)));
-  inc.settleImports(imports);
+  inc.settleImports(imports, (spec, from) => {
+    const r = ts.resolveModuleName(spec, from.fileName, options, ts.sys, cache).resolvedModule;
+    return r ? normalizePath(r.resolvedFileName) : undefined;
+  });
 
   // 2. Discover handlers, entries and worker files.
   const discovered: { d: DiscoveredHandler; sf: ts.SourceFile }[] = [];

@@ -4,7 +4,7 @@
  * reaches it.
  */
 import { ts } from 'ts-morph';
-import { calleeName, isFunctionWithBody, normalizePath, type FunctionNode } from '../ast';
+import { calleeName, isFunctionWithBody, type FunctionNode } from '../ast';
 import { resolveCallee, resolveFunctionValue, returnsPromise, type CalleeInfo } from '../resolve';
 import type { EngineSettings } from '../settings';
 import type { DetectEnv, Detection, LinearWork, Rule } from '../rules/rule';
@@ -153,21 +153,12 @@ export class Summaries {
 
   /**
    * Takes over the summaries and resolved callees of the same project's previous program (an edit ago), except
-   * those that may have changed: a summary is dropped when its function's file is stale, when it calls into a
-   * stale file, or when it calls (transitively) a function whose summary is dropped, since detections depend on
-   * the work of the functions called (./incremental.ts). Linear-work facts are recomputed on demand.
+   * those that may have changed: a summary is dropped when its function is stale (`staleNode`, see
+   * ./incremental.ts), when it calls a stale function or one never summarised, or when it calls (transitively)
+   * a function whose summary is dropped, since detections depend on the work of the functions called.
+   * Linear-work facts are recomputed on demand.
    */
-  adopt(previous: Summaries, isStale: (file: string) => boolean): void {
-    const files = new WeakMap<ts.SourceFile, boolean>();
-    const staleNode = (n: ts.Node): boolean => {
-      const sf = n.getSourceFile();
-      let s = files.get(sf);
-      if (s === undefined) {
-        s = isStale(normalizePath(sf.fileName));
-        files.set(sf, s);
-      }
-      return s;
-    };
+  adopt(previous: Summaries, staleNode: (n: ts.Node) => boolean): void {
     const callers = new Map<FunctionNode, FunctionNode[]>();
     const dropped = new Set<FunctionNode>();
     for (const [fn, s] of previous.cache) {
