@@ -16,7 +16,16 @@ import {
   type TextDocumentEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver-protocol';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { applyEdits } from '../../server/src/engine/fixes/applyEdits';
+
+const REPO = join(import.meta.dirname, '..', '..');
+/** The built server the process-level tests run. */
+export const SERVER = join(REPO, 'dist', 'server.js');
+
 
 export class TestClient {
   readonly diagnostics: PublishDiagnosticsParams[] = [];
@@ -93,4 +102,23 @@ export function applyWorkspaceEdit(edit: WorkspaceEdit | undefined, uri: string,
 /** Diagnostics with this rule id. */
 export function withCode(diagnostics: readonly Diagnostic[], code: string): Diagnostic[] {
   return diagnostics.filter((d) => d.code === code);
+}
+
+/** Newest modification time (ms) of the files the server bundle is built from. */
+function newestSource(): number {
+  let newest = 0;
+  for (const dir of ['server/src', 'shared']) {
+    for (const entry of readdirSync(join(REPO, dir), { recursive: true, withFileTypes: true })) {
+      if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+    }
+  }
+  for (const f of ['package.json', 'scripts/build.mjs']) newest = Math.max(newest, statSync(join(REPO, f)).mtimeMs);
+  return newest;
+}
+
+/** Builds dist/ when dist/server.js is missing or older than a source file. */
+export function buildIfStale(): void {
+  if (existsSync(SERVER) && statSync(SERVER).mtimeMs >= newestSource()) return;
+  const r = spawnSync('npm', ['run', 'build'], { cwd: REPO, encoding: 'utf8', timeout: 240_000 });
+  assert.equal(r.status, 0, `npm run build failed:\n${r.stdout}\n${r.stderr}`);
 }

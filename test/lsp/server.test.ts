@@ -4,8 +4,8 @@
  * the handler → quick fix → versioned edit → didChange (the old diagnostic is now stale) → audit with progress → shutdown/exit.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -29,31 +29,10 @@ import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } fr
 import { AuditWorkspaceRequest, type AuditWorkspaceResult } from '../../shared/protocol';
 import { pathToUri } from '../../server/src/uri';
 import { rangeOf, SERIAL_LOOP } from '../fixes/helpers';
-import { applyWorkspaceEdit, TestClient, withCode } from './client';
+import { applyWorkspaceEdit, buildIfStale, SERVER, TestClient, withCode } from './client';
 
-const REPO = join(import.meta.dirname, '..', '..');
-const SERVER = join(REPO, 'dist', 'server.js');
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'fanout-service');
 const RULE = 'unbounded-fanout/promise-all';
-
-/** Newest modification time (ms) of the files the server bundle is built from. */
-function newestSource(): number {
-  let newest = 0;
-  for (const dir of ['server/src', 'shared']) {
-    for (const entry of readdirSync(join(REPO, dir), { recursive: true, withFileTypes: true })) {
-      if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
-    }
-  }
-  for (const f of ['package.json', 'scripts/build.mjs']) newest = Math.max(newest, statSync(join(REPO, f)).mtimeMs);
-  return newest;
-}
-
-/** Builds dist/ when dist/server.js is missing or older than a source file. */
-function buildIfStale(): void {
-  if (existsSync(SERVER) && statSync(SERVER).mtimeMs >= newestSource()) return;
-  const r = spawnSync('npm', ['run', 'build'], { cwd: REPO, encoding: 'utf8', timeout: 240_000 });
-  assert.equal(r.status, 0, `npm run build failed:\n${r.stdout}\n${r.stderr}`);
-}
 
 describe('dist/server.js over stdio', () => {
   let child: ChildProcessWithoutNullStreams;
