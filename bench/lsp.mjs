@@ -116,10 +116,13 @@ async function main() {
 
   // Scripted edits: alternately insert and remove a nested loop over the parsed rows in the import function, so
   // the findings change with every edit; each edit waits for the diagnostics of its version.
+  // Any other file (a real package's): the edits add and remove a helper with a nested loop at its end.
   const lines = original.split('\n');
-  const at = lines.findLastIndex((l) => l.includes('let count = 0;')) + 1;
-  if (at === 0) throw new Error(`${values.open} has no \`let count = 0;\` line to edit after (open a generated service file)`);
-  const inserted = '  for (const a of parsed.rows) for (const b of parsed.rows) if (a.id === b.id) count--;';
+  const generated = lines.findLastIndex((l) => l.includes('let count = 0;')) + 1;
+  const at = generated || Math.max(lines.length - 1, 0);
+  const inserted = generated
+    ? '  for (const a of parsed.rows) for (const b of parsed.rows) if (a.id === b.id) count--;'
+    : 'export function looplensBenchPairs(rows: { id: string }[]): number { let n = 0; for (const a of rows) for (const b of rows) if (a.id === b.id) n++; return n; }';
   const edit = (k) =>
     k % 2 === 0
       ? { range: { start: { line: at, character: 0 }, end: { line: at, character: 0 } }, text: `${inserted}\n` }

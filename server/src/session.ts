@@ -213,11 +213,15 @@ export class Session {
     if (!entry) return;
     const open = this.openIn(entry);
     if (open.length === 0) return;
-    const result = await this.analyzeEntry(
-      entry,
-      open.map((o) => o.file),
-      token,
-    );
+    const files = open.map((o) => o.file);
+    // Cold: the open files' first diagnostics come from a quick look at them and their importers, then the
+    // whole root loads and the full analysis publishes again.
+    if (!this.results.has(entry.key)) this.publishOpen(open, await this.firstLook(entry, files, token), token);
+    this.publishOpen(open, await this.analyzeEntry(entry, files, token), token);
+  }
+
+  /** Publishes a result's findings for the open documents it was computed for (not those edited since). */
+  private publishOpen(open: { doc: TextDocument; file: string; version: number }[], result: AnalysisResult | undefined, token: CancellationToken): void {
     if (!result || token.isCancellationRequested) return;
     const byFile = groupByFile(result.findings);
     for (const { doc, file, version } of open) {
@@ -225,6 +229,18 @@ export class Session {
       const findings = byFile.get(file) ?? [];
       this.states.set(doc.uri, { version, findings });
       this.publish(doc.uri, version, findings);
+    }
+  }
+
+  /** The engine's first look at open files before their root is loaded (see Workspace.firstLook); undefined when it has none. */
+  private async firstLook(entry: WorkspaceEntry, files: string[], token: CancellationToken): Promise<AnalysisResult | undefined> {
+    const settings = await this.settings.get(entry.scopeUri);
+    if (token.isCancellationRequested) return undefined;
+    try {
+      return this.workspaces.engine(entry, settings).firstLook?.(files);
+    } catch (err) {
+      this.logError(`first analysis of ${entry.root}`, err);
+      return undefined;
     }
   }
 

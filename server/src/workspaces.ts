@@ -10,9 +10,10 @@ import { isInside, pathToUri, uriToPath } from './uri';
 
 /**
  * What the server needs from an engine workspace (the real `Workspace`, or a test double). Without
- * `analyzeAsync` the audit runs `analyze` in one go (no progress steps, no cancellation midway).
+ * `analyzeAsync` analyses run `analyze` in one go (no progress steps, no cancellation midway); without
+ * `firstLook` the first diagnostics of a root wait for its full analysis.
  */
-export type WorkspaceLike = Pick<Workspace, 'setOverlay' | 'updateSettings' | 'analyze'> & Partial<Pick<Workspace, 'analyzeAsync' | 'loopSizing'>>;
+export type WorkspaceLike = Pick<Workspace, 'setOverlay' | 'updateSettings' | 'analyze'> & Partial<Pick<Workspace, 'analyzeAsync' | 'loopSizing' | 'firstLook'>>;
 
 /** Creates the engine workspace for a root; may throw (then that root is not analysed). */
 export type WorkspaceFactory = (options: WorkspaceOptions) => WorkspaceLike;

@@ -136,7 +136,7 @@ function createProject(root: string, configPath: string | undefined, skipped: Sk
 }
 
 /** The source files under `root` to analyse, sorted: not excluded, not in dot-folders (`dot: false`), not .gitignored. */
-function sourceFiles(root: string, exclude: readonly string[]): string[] {
+export function sourceFiles(root: string, exclude: readonly string[]): string[] {
   const ignored = gitignored(root);
   const files = globSync(SOURCE_GLOB, { cwd: root, absolute: true, ignore: [...ALWAYS_EXCLUDED, ...exclude], followSymbolicLinks: false, dot: false });
   return files.filter((f) => !ignored(f)).sort();
@@ -168,6 +168,19 @@ function isSolutionStyle(configPath: string): boolean {
   if (!config || typeof config !== 'object') return false;
   const c = config as { files?: unknown; include?: unknown; references?: unknown; extends?: unknown };
   return Array.isArray(c.files) && c.files.length === 0 && c.include === undefined && c.extends === undefined && Array.isArray(c.references);
+}
+
+/**
+ * A small project for a first look at `files` (absolute) before the whole folder is loaded: those files and
+ * what they import, with the options of the tsconfig the full load gives the first file (`tsconfig` when
+ * given; defaults below a solution-style one). Never throws: files that cannot be read or parsed are left out.
+ */
+export function loadFilesProject(root: string, files: readonly string[], tsconfig?: string): Project {
+  const config = tsconfig ?? (files[0] ? findTsconfig(nodePath.dirname(files[0])) : undefined);
+  const project = createProject(root, config && !isSolutionStyle(config) ? config : undefined, []);
+  for (const file of files) addFile(project, file, []);
+  project.resolveSourceFileDependencies();
+  return project;
 }
 
 /**

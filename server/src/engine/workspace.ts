@@ -7,7 +7,8 @@ import { overBudget } from './budget';
 import { analyzeProgramSteps, compareFindings, unusedSuppressionFindings } from './analysis';
 import { loopSizing } from './analysis/concurrency';
 import { IncrementalCache } from './analysis/incremental';
-import { loadProjectsSteps, type LoadedProjects, type ProjectPart } from './project';
+import { analyzeProgram } from './analysis';
+import { loadFilesProject, loadProjectsSteps, skipReason, sourceFiles, type LoadedProjects, type ProjectPart } from './project';
 import { resolveSettings, type EngineSettings } from './settings';
 import { runSliced, runSync, type AnalysisStep, type SliceOptions } from './steps';
 import { Suppressions } from './suppress';
@@ -210,27 +211,63 @@ export class Workspace {
     return runSliced(this.analyzeSteps(options), slice);
   }
 
-  private *analyzeSteps(options: AnalyzeOptions): Generator<AnalysisStep, AnalysisResult> {
-    const { token } = options;
-    throwIfCancelled(token);
-    const { parts, skipped } = yield* this.loadSteps();
-    throwIfCancelled(token);
-    const paths = (options.paths ?? [this.root]).map((p) => normalizePath(nodePath.resolve(p)));
+  /** Whether findings in a file are reported: under one of `paths` (default the root), included, not excluded. */
+  private scope(paths: string[] = [this.root]): (file: string) => boolean {
+    const under = paths.map((p) => normalizePath(nodePath.resolve(p)));
     const { include, exclude } = this.settings;
-    const rel = (f: string) => nodePath.posix.relative(this.root, f);
     const scoped = new Map<string, boolean>();
-    const inScope = (file: string): boolean => {
+    return (file) => {
       let yes = scoped.get(file);
       if (yes === undefined) {
-        const r = rel(file);
+        const r = nodePath.posix.relative(this.root, file);
         yes =
-          paths.some((p) => file === p || file.startsWith(p + '/')) &&
+          under.some((p) => file === p || file.startsWith(p + '/')) &&
           (include.length === 0 || include.some((g) => minimatch(r, g, { dot: true }))) &&
           !exclude.some((g) => minimatch(r, g, { dot: true }));
         scoped.set(file, yes);
       }
       return yes;
     };
+  }
+
+  /**
+   * A first, partial analysis of `files` (the editor's open files, absolute) for while the project is not
+   * loaded yet, so that their first diagnostics do not wait for the whole folder: over a small program of those
+   * files, the files whose import specifiers name one of them (a text search), and what these import. Handlers
+   * registered elsewhere, mount prefixes declared elsewhere and the other handlers of an event-loop domain are
+   * not seen, so the full analysis that follows may find more or label handlers differently. Undefined once
+   * the project is loaded or loading. Throws what the engine throws.
+   */
+  firstLook(files: string[]): AnalysisResult | undefined {
+    if (this.loaded || this.loading) return undefined;
+    const open = files.map((f) => normalizePath(nodePath.resolve(f))).filter((f) => this.isUnderRoot(f));
+    if (open.length === 0) return undefined;
+    const names = open.map((f) => nodePath.posix.basename(f).replace(/\.[cm]?[jt]sx?$/i, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    const specifier = new RegExp(`['"\`][^'"\`\\n]*/(?:${names.join('|')})(?:\\.[cm]?[jt]sx?)?['"\`]`);
+    const importers = sourceFiles(this.root, this.settings.exclude).filter((f) => {
+      const file = normalizePath(f);
+      if (open.includes(file) || skipReason(f)) return false;
+      try {
+        return specifier.test(this.readText(file));
+      } catch {
+        return false;
+      }
+    });
+    const project = loadFilesProject(this.root, [...open, ...importers], this.tsconfig);
+    for (const [file, text] of this.overlays) if (project.getSourceFile(file)) this.addOverlay(project, file, text);
+    const program = project.getProgram().compilerObject;
+    const sources = program.getSourceFiles().filter((sf) => !sf.isDeclarationFile && !sf.fileName.includes('/node_modules/') && this.isUnderRoot(normalizePath(sf.fileName)) && !overBudget(sf));
+    const inScope = this.scope(open);
+    const { handlers, findings } = analyzeProgram({ program, files: sources, inScope, settings: this.settings });
+    return { handlers, findings, skipped: [], files: sources.map((sf) => normalizePath(sf.fileName)).filter(inScope) };
+  }
+
+  private *analyzeSteps(options: AnalyzeOptions): Generator<AnalysisStep, AnalysisResult> {
+    const { token } = options;
+    throwIfCancelled(token);
+    const { parts, skipped } = yield* this.loadSteps();
+    throwIfCancelled(token);
+    const inScope = this.scope(options.paths);
     const overBudgetFiles = [...this.overBudget].map(([file, reason]) => ({ file, reason }));
     // One program per tsconfig (./project.ts#loadProjects). Each discovers handlers in the files it owns and
     // follows their calls into any file, so a finding in one package reached from another's handler is kept;
