@@ -1,4 +1,4 @@
-// Bundles the three entry points. Type checking is a separate step (`npm run typecheck`).
+// Bundles the four entry points (client, server, the server's audit worker thread, CLI). Type checking is a separate step (`npm run typecheck`).
 import { chmodSync, cpSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -34,6 +34,8 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' }),
+  // Started by the server (server/src/auditRunner.ts) from beside dist/server.js: the audit runs in it.
+  build({ ...common, entryPoints: ['server/src/auditWorker.ts'], outfile: 'dist/auditWorker.js' }),
   build({
     ...common,
     entryPoints: ['server/src/cli/main.ts'],

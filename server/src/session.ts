@@ -3,10 +3,11 @@
  * cancellable analyses → published diagnostics; per-document findings for fix-all; code actions; audit.
  * Every engine call is guarded: a failure is logged on the connection and answered with empty results.
  */
-import { MarkupKind, type CancellationToken, type CodeAction, type CodeActionParams, type Connection, type Hover, type TextDocumentPositionParams, type TextDocuments } from 'vscode-languageserver';
+import { ErrorCodes, MarkupKind, ResponseError, type CancellationToken, type CodeAction, type CodeActionParams, type Connection, type Hover, type TextDocumentPositionParams, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AuditWorkspaceParams, AuditWorkspaceResult, ExportAuditParams, ExportAuditResult } from '../../shared/protocol';
 import { renderAuditExport, runAudit, type AuditedRoot } from './audit';
+import { AuditRunner, AuditWorkerError, type AuditRunnerOptions } from './auditRunner';
 import { CONFIG_FILES } from './configFile';
 import { FIX_ALL_KIND, REWRITE_KIND, fixAllAction, isRequested, loopRefactors, quickFixes, type ActionDocument } from './codeActions';
 import { Debouncer } from './debounce';
@@ -24,6 +25,11 @@ export interface SessionOptions {
   createWorkspace?: WorkspaceFactory;
   /** Quiet period after an edit before analysing, in milliseconds (default 150). */
   debounceMs?: number;
+  /**
+   * Options of the worker thread the audit runs in (./auditRunner.ts). With a `createWorkspace` double the
+   * audit runs in-process on the double instead, as tests of the server's logic need.
+   */
+  auditWorker?: AuditRunnerOptions;
 }
 
 /** What the client said it supports, from `initialize`. */
@@ -54,6 +60,8 @@ export class Session {
    * the hover. Evicted when the root's last open document closes.
    */
   private readonly results = new Map<string, { result: AnalysisResult; versions: Map<string, number> }>();
+  /** Runs the audit's analyses in a worker thread; undefined with a test double (the audit then runs in-process). */
+  private readonly auditRunner: AuditRunner | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -61,6 +69,9 @@ export class Session {
     options: SessionOptions = {},
   ) {
     this.workspaces = new Workspaces(options.createWorkspace);
+    this.auditRunner = options.createWorkspace
+      ? undefined
+      : new AuditRunner({ ...options.auditWorker, log: (message) => connection.console.log(message) });
     this.settings = new SettingsCache(connection, () => this.support.configuration);
     this.debouncer = new Debouncer((key, token) => this.analyzeOpen(key, token), options.debounceMs ?? 150, (key, err) =>
       this.logError(`analysis of ${key}`, err),
@@ -103,7 +114,7 @@ export class Session {
     for (const uri of uris) {
       const file = uriToPath(uri);
       if (!file) continue;
-      if (PROJECT_FILE.test(file)) this.workspaces.reloadFor(file);
+      if (PROJECT_FILE.test(file)) this.auditRunner?.reload(this.workspaces.reloadFor(file).root);
       const config = CONFIG_FILE_NAMES.has(file.slice(file.lastIndexOf('/') + 1));
       if (config) this.settings.clear();
       reload ||= config || PROJECT_FILE.test(file);
@@ -182,7 +193,7 @@ export class Session {
           const folders = this.workspaces.folderEntries();
           return folders.length ? folders : this.workspaces.all();
         },
-        analyze: (entry, t, onStep) => this.analyzeEntry(entry, undefined, t, onStep),
+        analyze: (entry, t, onStep) => (this.auditRunner ? this.auditInWorker(this.auditRunner, entry, t, onStep) : this.analyzeEntry(entry, undefined, t, onStep)),
         publish: (result, published) => this.publishResult(result, published),
         finish: (published) => {
           for (const uri of this.auditUris) if (!published.has(uri)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
@@ -202,9 +213,10 @@ export class Session {
     return renderAuditExport(this.lastAudit, params);
   }
 
-  /** Stops pending and running analyses. */
+  /** Stops pending and running analyses, and the audit worker. */
   dispose(): void {
     this.debouncer.dispose();
+    this.auditRunner?.dispose();
   }
 
   /** The debounced job: analyse the open documents of one root and publish their diagnostics. */
@@ -266,6 +278,33 @@ export class Session {
       return result;
     } catch (err) {
       if (!(err instanceof CancelledError)) this.logError(`analysis of ${entry.root}`, err);
+      return undefined;
+    }
+  }
+
+  /**
+   * An audit's analysis of a whole root in the worker thread, with the root's settings and the unsaved text of
+   * its open documents; kept for the hover like an editor analysis. Undefined when cancelled, or when the
+   * analysis threw (logged; the audit goes on without the root). Throws an `InternalError` response error when
+   * the worker died (logged), which fails the audit.
+   */
+  private async auditInWorker(
+    runner: AuditRunner,
+    entry: WorkspaceEntry,
+    token: CancellationToken,
+    onStep: (step: AnalysisStep) => void,
+  ): Promise<AnalysisResult | undefined> {
+    const settings = await this.settings.get(entry.scopeUri);
+    if (token.isCancellationRequested) return undefined;
+    const versions = new Map(this.openIn(entry).map((o) => [o.doc.uri, o.version]));
+    try {
+      const result = await runner.analyze({ root: entry.root, settings, overlays: this.workspaces.overlaysOf(entry) }, token, onStep);
+      this.results.set(entry.key, { result, versions });
+      return result;
+    } catch (err) {
+      if (err instanceof CancelledError) return undefined;
+      this.logError(`analysis of ${entry.root}`, err);
+      if (err instanceof AuditWorkerError) throw new ResponseError(ErrorCodes.InternalError, `LoopLens audit of ${entry.root} failed: ${err.message}`);
       return undefined;
     }
   }

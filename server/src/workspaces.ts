@@ -106,6 +106,11 @@ export class Workspaces {
     return slot.ws;
   }
 
+  /** The unsaved text of the entry's files: [absolute path, text] pairs (what the audit worker applies). */
+  overlaysOf(entry: WorkspaceEntry): [string, string][] {
+    return [...this.overlays].filter(([file]) => this.entryFor(file) === entry);
+  }
+
   /** Sets (text) or clears (undefined) the unsaved text of a file, in its workspace if created. */
   setOverlay(file: string, text: string | undefined): void {
     if (text === undefined) this.overlays.delete(file);

@@ -10,8 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { zipEntries, zipRead, type ZipEntry } from './zip';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** The extension's bundles; the CLI bundle is for the npm package and must not ship in the .vsix. */
-const BUNDLES = ['dist/client.js', 'dist/server.js'];
+/**
+ * The extension's bundles: the server starts dist/auditWorker.js as its audit thread. The CLI bundle is for the
+ * npm package and must not ship in the .vsix.
+ */
+const BUNDLES = ['dist/client.js', 'dist/server.js', 'dist/auditWorker.js'];
 /** The config file's JSON schema, contributed through `jsonValidation`. */
 const SCHEMA = 'schemas/looplensrc.schema.json';
 /** What the .vsix may hold (paths inside its `extension/` folder); `syntaxes/` and `schemas/` may hold anything. */
