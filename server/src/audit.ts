@@ -33,7 +33,8 @@ export interface AuditDeps {
   entries(): WorkspaceEntry[];
   /**
    * Analyses a whole root, calling `onStep` as it goes; undefined when the engine failed (already logged) or
-   * the token was cancelled.
+   * the token was cancelled. Throws a response error that fails the whole audit when the analysis cannot go
+   * on at all (the audit worker died).
    */
   analyze(entry: WorkspaceEntry, token: CancellationToken, onStep: (step: AnalysisStep) => void): Promise<AnalysisResult | undefined>;
   /** Publishes diagnostics for the analysed files; `published` collects the URIs published to. */
@@ -79,8 +80,9 @@ const cancelled = () => new ResponseError(LSPErrorCodes.RequestCancelled, 'LoopL
 /**
  * Runs the audit. Progress: `begin`, then at most every {@link PROGRESS_EVERY_MS} a `report` with the phase's
  * file counts and a percentage over all roots, `end` when done (also on failure or cancellation). Throws a
- * `RequestCancelled` response error as soon as the engine stops on the cancelled token (it checks it between
- * files and handlers); a root whose analysis fails is left out. `onAudited` receives the analysed roots.
+ * `RequestCancelled` response error as soon as `deps.analyze` gives up on the cancelled token (the server's
+ * worker is terminated at once; an in-process engine checks the token between files and handlers); a root
+ * whose analysis fails is left out. `onAudited` receives the analysed roots.
  */
 export async function runAudit(
   deps: AuditDeps,

@@ -30,7 +30,11 @@ export type FromWorker =
   /** Something in the worker wrote to the console: the host logs it. */
   | { type: 'log'; message: string };
 
-/** Time between progress steps posted to the host, in ms: the host reports at most every 100 ms anyway. */
+/**
+ * Least time between two progress steps posted to the host within a phase, in ms (the host reports at most
+ * every 100 ms anyway). The first step of each phase is always posted, so the host knows when parsing ends
+ * and the program build (one synchronous call) starts.
+ */
 const STEP_EVERY_MS = 50;
 
 /** Each root's workspace and the overlays last applied to it. */
@@ -56,7 +60,17 @@ async function analyze(port: NonNullable<typeof parentPort>, job: Extract<ToWork
   const post = (msg: FromWorker) => port.postMessage(msg);
   try {
     const ws = workspaceFor(job.root, job.settings, job.overlays);
-    const result = await ws.analyzeAsync({ sliceMs: STEP_EVERY_MS, onStep: (step) => post({ type: 'step', id: job.id, step }) });
+    let lastPhase: AnalysisStep['phase'] | undefined;
+    let lastPost = 0;
+    const onStep = (step: AnalysisStep) => {
+      const now = performance.now();
+      if (step.phase === lastPhase && now - lastPost < STEP_EVERY_MS) return;
+      lastPhase = step.phase;
+      lastPost = now;
+      post({ type: 'step', id: job.id, step });
+    };
+    // sliceMs 0: every step reaches onStep. Cancel needs no token here: the host terminates the worker.
+    const result = await ws.analyzeAsync({ sliceMs: 0, onStep });
     post({ type: 'result', id: job.id, result });
   } catch (err) {
     // The workspace may be half-updated: the next job starts from a fresh one.

@@ -9,37 +9,17 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, test, type TestContext } from 'node:test';
-import { createConnection } from 'vscode-languageserver/node';
-import { CancellationTokenSource, ErrorCodes, InitializedNotification, InitializeRequest, LSPErrorCodes, ResponseError } from 'vscode-languageserver-protocol';
-import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
+import { CancellationTokenSource, ErrorCodes, LSPErrorCodes, ResponseError } from 'vscode-languageserver-protocol';
 import { AuditWorkspaceRequest, ExportAuditRequest, type AuditWorkspaceResult, type ExportAuditResult } from '../../shared/protocol';
 import { run } from '../../server/src/cli/run';
-import { startServer } from '../../server/src/server';
-import { pathToUri } from '../../server/src/uri';
-import { TestClient } from './client';
+import { serveFolder, type TestClient } from './client';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'fanout-service');
 
 /** A started server on in-memory streams with the real engine, initialised on `root`. */
 async function serve(root: string): Promise<TestClient> {
-  const up = new PassThrough();
-  const down = new PassThrough();
-  startServer(createConnection(new StreamMessageReader(up), new StreamMessageWriter(down)), { debounceMs: 20 });
-  const connection = createProtocolConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
-  const client = new TestClient(connection);
-  client.settings = { '*': { concurrency: { io: 8 }, yieldEvery: 1000 } };
-  connection.listen();
-  const rootUri = pathToUri(root);
-  await connection.sendRequest(InitializeRequest.type, {
-    processId: null,
-    rootUri,
-    workspaceFolders: [{ uri: rootUri, name: 'service' }],
-    capabilities: { workspace: { configuration: true }, window: { workDoneProgress: true } },
-  });
-  await connection.sendNotification(InitializedNotification.type, {});
-  return client;
+  return (await serveFolder(root)).client;
 }
 
 async function cli(args: string[]): Promise<string> {

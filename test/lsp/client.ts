@@ -3,8 +3,16 @@
  * configuration requests, progress, log messages), answers `workspace/configuration`, and waits for
  * conditions with a deadline (no sleeps: every message re-checks the waiters).
  */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { createConnection } from 'vscode-languageserver/node';
 import {
   ConfigurationRequest,
+  InitializedNotification,
+  InitializeRequest,
   LogMessageNotification,
   PublishDiagnosticsNotification,
   RegistrationRequest,
@@ -16,11 +24,11 @@ import {
   type TextDocumentEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver-protocol';
-import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
 import { applyEdits } from '../../server/src/engine/fixes/applyEdits';
+import { startServer, type StartServerOptions } from '../../server/src/server';
+import type { Session } from '../../server/src/session';
+import { pathToUri } from '../../server/src/uri';
 
 const REPO = join(import.meta.dirname, '..', '..');
 /** The built server the process-level tests run. */
@@ -121,4 +129,40 @@ export function buildIfStale(): void {
   if (existsSync(SERVER) && statSync(SERVER).mtimeMs >= newestSource()) return;
   const r = spawnSync('npm', ['run', 'build'], { cwd: REPO, encoding: 'utf8', timeout: 240_000 });
   assert.equal(r.status, 0, `npm run build failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+/**
+ * A started server on in-memory streams (the real engine unless `options` passes a double; the audit then runs
+ * in the worker thread), initialised on the one folder `root` with configuration and work-done progress support,
+ * and `settings` as the `looplens` section for every scope. `stop` ends the session (its audit worker) and the
+ * connection.
+ */
+export async function serveFolder(
+  root: string,
+  options: StartServerOptions = {},
+  settings: unknown = { concurrency: { io: 8 }, yieldEvery: 1000 },
+): Promise<{ client: TestClient; session: Session; stop: () => void }> {
+  const up = new PassThrough();
+  const down = new PassThrough();
+  const session = startServer(createConnection(new StreamMessageReader(up), new StreamMessageWriter(down)), { debounceMs: 20, ...options });
+  const connection = createProtocolConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
+  const client = new TestClient(connection);
+  client.settings = { '*': settings };
+  connection.listen();
+  const rootUri = pathToUri(root);
+  await connection.sendRequest(InitializeRequest.type, {
+    processId: null,
+    rootUri,
+    workspaceFolders: [{ uri: rootUri, name: 'service' }],
+    capabilities: { workspace: { configuration: true }, window: { workDoneProgress: true } },
+  });
+  await connection.sendNotification(InitializedNotification.type, {});
+  return {
+    client,
+    session,
+    stop: () => {
+      session.dispose();
+      connection.dispose();
+    },
+  };
 }
