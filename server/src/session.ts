@@ -60,6 +60,11 @@ export class Session {
    * the hover. Evicted when the root's last open document closes.
    */
   private readonly results = new Map<string, { result: AnalysisResult; versions: Map<string, number> }>();
+  /**
+   * The last audit of each root, for the hover like {@link results}. Kept apart: the audit ran in the worker, so
+   * it says nothing about whether this thread has loaded the root (what `analyzeOpen` asks `results`).
+   */
+  private readonly auditResults = new Map<string, { result: AnalysisResult; versions: Map<string, number> }>();
   /** Runs the audit's analyses in a worker thread; undefined with a test double (the audit then runs in-process). */
   private readonly auditRunner: AuditRunner | undefined;
 
@@ -95,7 +100,10 @@ export class Session {
     void this.connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] });
     const entry = this.workspaces.entryFor(file);
     if (this.openIn(entry).length > 0) this.debouncer.schedule(entry.key);
-    else this.results.delete(entry.key);
+    else {
+      this.results.delete(entry.key);
+      this.auditResults.delete(entry.key);
+    }
     this.workspaces.pruneLoose(this.openIn().map((o) => o.file));
   }
 
@@ -170,8 +178,8 @@ export class Session {
       const file = doc && this.analysable(doc);
       if (!doc || !file) return null;
       const entry = this.workspaces.entryFor(file);
-      const last = this.results.get(entry.key);
-      if (!last || last.versions.get(doc.uri) !== doc.version) return null;
+      const last = [this.results.get(entry.key), this.auditResults.get(entry.key)].find((r) => r?.versions.get(doc.uri) === doc.version);
+      if (!last) return null;
       const target = handlerAt(last.result.handlers, file, params.position);
       if (!target) return null;
       return {
@@ -299,7 +307,7 @@ export class Session {
     const versions = new Map(this.openIn(entry).map((o) => [o.doc.uri, o.version]));
     try {
       const result = await runner.analyze({ root: entry.root, settings, overlays: this.workspaces.overlaysOf(entry) }, token, onStep);
-      this.results.set(entry.key, { result, versions });
+      this.auditResults.set(entry.key, { result, versions });
       return result;
     } catch (err) {
       if (err instanceof CancelledError) return undefined;
