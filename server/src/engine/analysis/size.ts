@@ -36,24 +36,37 @@ function isNumericConst(e: ts.Expression): boolean {
 
 const MUTATORS = new Set(['push', 'unshift', 'splice', 'fill', 'set', 'add']);
 
-/** True when a variable is grown anywhere in its scope: `xs.push(…)`, `xs[i] = …`, `xs.length = …`. */
-function isGrown(decl: ts.VariableDeclaration): boolean {
-  if (!ts.isIdentifier(decl.name)) return true;
-  const name = decl.name.text;
-  let scope: ts.Node = decl;
-  while (scope.parent && !ts.isBlock(scope) && !ts.isSourceFile(scope) && !ts.isFunctionLike(scope)) scope = scope.parent;
-  let grown = false;
+/**
+ * Names grown somewhere in a scope, computed once per scope node: `isGrown` is asked for every const a loop bound
+ * or scanned collection refers to, and walking the whole enclosing scope each time was quadratic in its size.
+ */
+const grownInScope = new WeakMap<ts.Node, ReadonlySet<string>>();
+
+function grownNames(scope: ts.Node): ReadonlySet<string> {
+  let names = grownInScope.get(scope);
+  if (names) return names;
+  const found = new Set<string>();
   const visit = (n: ts.Node): void => {
-    if (grown) return;
-    if (ts.isPropertyAccessExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === name) {
-      if (MUTATORS.has(n.name.text) && ts.isCallExpression(n.parent) && n.parent.expression === n) grown = true;
-      if (n.name.text === 'length' && ts.isBinaryExpression(n.parent) && n.parent.left === n) grown = true;
+    if (ts.isPropertyAccessExpression(n) && ts.isIdentifier(n.expression)) {
+      const parent = n.parent;
+      if (MUTATORS.has(n.name.text) && ts.isCallExpression(parent) && parent.expression === n) found.add(n.expression.text);
+      if (n.name.text === 'length' && ts.isBinaryExpression(parent) && parent.left === n) found.add(n.expression.text);
     }
-    if (ts.isElementAccessExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === name && ts.isBinaryExpression(n.parent) && n.parent.left === n) grown = true;
+    if (ts.isElementAccessExpression(n) && ts.isIdentifier(n.expression) && ts.isBinaryExpression(n.parent) && n.parent.left === n) found.add(n.expression.text);
     ts.forEachChild(n, visit);
   };
   visit(scope);
-  return grown;
+  names = found;
+  grownInScope.set(scope, names);
+  return names;
+}
+
+/** True when a variable is grown anywhere in its scope: `xs.push(…)`, `xs[i] = …`, `xs.length = …`. */
+function isGrown(decl: ts.VariableDeclaration): boolean {
+  if (!ts.isIdentifier(decl.name)) return true;
+  let scope: ts.Node = decl;
+  while (scope.parent && !ts.isBlock(scope) && !ts.isSourceFile(scope) && !ts.isFunctionLike(scope)) scope = scope.parent;
+  return grownNames(scope).has(decl.name.text);
 }
 
 /** The const declaration an identifier refers to, if it has an initializer and is never grown. */
