@@ -5,7 +5,7 @@
  * argument is a path.
  */
 import { ts } from 'ts-morph';
-import { calleeName, receiverOf, skipOuter } from '../ast';
+import { calleeName, receiverOf, skipOuter, type FunctionNode } from '../ast';
 import { packageOfFile, resolveCallee, resolveFunctionValue, unalias } from '../resolve';
 import type { HandlerKind } from '../types';
 import type { DiscoveredHandler, Discoverer, DiscoveryContext } from './types';
@@ -77,13 +77,23 @@ function chainedRoutePath(receiver: ts.Expression): string | undefined {
 }
 
 function handlersFromArgs(ctx: DiscoveryContext, call: ts.CallExpression, args: readonly ts.Expression[], kind: HandlerKind, label: string): DiscoveredHandler[] {
-  const out: DiscoveredHandler[] = [];
-  const router = routerSymbol(ctx.checker, receiverOf(call));
+  return handlersOf(ctx, call, functionArgs(ctx, args), kind, label);
+}
+
+/** The functions among a registration's arguments, in order. */
+function functionArgs(ctx: DiscoveryContext, args: readonly ts.Expression[]): FunctionNode[] {
+  const out: FunctionNode[] = [];
   for (const a of args) {
     const fn = resolveFunctionValue(ctx.checker, a);
-    if (fn) out.push({ kind, label, registration: call, fn, router });
+    if (fn) out.push(fn);
   }
   return out;
+}
+
+function handlersOf(ctx: DiscoveryContext, call: ts.CallExpression, fns: readonly FunctionNode[], kind: HandlerKind, label: string): DiscoveredHandler[] {
+  if (fns.length === 0) return [];
+  const router = routerSymbol(ctx.checker, receiverOf(call));
+  return fns.map((fn) => ({ kind, label, registration: call, fn, router }));
 }
 
 /** The symbol of the router object an expression names (`router`, `this.router`, an imported router). */
@@ -154,18 +164,23 @@ export const discoverRoutes: Discoverer = (node, ctx) => {
   }
   if (!VERBS.has(name) || node.arguments.length === 0) return undefined;
 
-  const fw = frameworkOf(ctx, receiver);
-  if (fw === null) return undefined; // a typed receiver from some other library (Map#get, redis#get …)
   const first = node.arguments[0]!;
   const path = pathText(first) ?? chainedRoutePath(receiver);
+  const fnArgs = path !== undefined && pathText(first) !== undefined ? node.arguments.slice(1) : node.arguments;
+  const mounts = name === 'use' && path !== undefined;
+  // The receiver's type is the costly question (Map#get, cache.get, emitter.on are everywhere): ask it only
+  // when the call could register something, that is when an argument is a function or the call mounts routers.
+  const fns = functionArgs(ctx, fnArgs);
+  if (fns.length === 0 && !mounts) return undefined;
+  const fw = frameworkOf(ctx, receiver);
+  if (fw === null) return undefined; // a typed receiver from some other library (Map#get, redis#get …)
   if (name === 'on' && fw !== 'fastify') return undefined; // EventEmitter#on is a listener, not a route
   if (fw === undefined && (path === undefined || !/^[/*]/.test(path))) return undefined;
-  const fnArgs = path !== undefined && pathText(first) !== undefined ? node.arguments.slice(1) : node.arguments;
-  if (name === 'use' && path !== undefined) {
+  if (mounts) {
     const parent = routerSymbol(ctx.checker, receiver);
     for (const a of fnArgs) for (const target of mountedRouters(ctx.checker, a)) ctx.mounts.push({ path, target, parent });
   }
   const verb = name === 'use' ? 'USE' : name === 'del' ? 'DELETE' : name.toUpperCase();
   const label = name === 'use' && path === undefined ? 'middleware' : `${verb} ${path ?? '/'}`;
-  return handlersFromArgs(ctx, node, fnArgs, fw ?? 'express', label);
+  return handlersOf(ctx, node, fns, fw ?? 'express', label);
 };
