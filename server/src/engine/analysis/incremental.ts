@@ -39,6 +39,14 @@ interface CachedReach {
 
 const THREADPOOL_SETTING = /UV_THREADPOOL_SIZE/;
 
+/**
+ * The file a declaration file stands for: a second copy of a package (same name and version elsewhere in
+ * node_modules) is a redirect to the first, and TypeScript makes a new redirect object for each new program.
+ */
+function unredirected(sf: ts.SourceFile): ts.SourceFile {
+  return (sf as { redirectInfo?: { redirectTarget: ts.SourceFile } }).redirectInfo?.redirectTarget ?? sf;
+}
+
 /** Whether a file re-exports another module (`export … from`), so its importers see the other module's types. */
 function reExports(sf: ts.SourceFile): boolean {
   return sf.statements.some((s) => ts.isExportDeclaration(s) && s.moduleSpecifier !== undefined);
@@ -80,7 +88,7 @@ export class IncrementalCache {
    */
   begin(program: ts.Program, files: readonly ts.SourceFile[], settings: EngineSettings): ReadonlySet<string> | undefined {
     const next = new Map(files.map((sf) => [normalizePath(sf.fileName), sf] as const));
-    const others = new Set(program.getSourceFiles().filter((sf) => !next.has(normalizePath(sf.fileName))));
+    const others = new Set(program.getSourceFiles().flatMap((sf) => (next.has(normalizePath(sf.fileName)) ? [] : [unredirected(sf)])));
     const carried = this.finished ? new Set<string>() : this.changed;
     let reset = !carried || this.settings !== settings || next.size !== this.files.size || others.size !== this.others.size;
     const changed = new Set<string>(carried);
