@@ -142,6 +142,20 @@ describe('incremental re-analysis after edits', () => {
     assert.ok(seen.size >= 4, `findings changed only ${seen.size} times`);
   });
 
+  it('the first look (before the folder loads) follows the handlers of the files importing the open file', () => {
+    const ws = new Workspace({ root });
+    const open = path('src/helpers.ts');
+    ws.setOverlay(open, FILES['src/helpers.ts']!.replace('    if (a.total > best) best = a.total;', '    for (const b of rows) if (a.id === b.id) best += b.total;'));
+    const first = ws.firstLook([open]);
+    // The handler is in orders.ts; app.ts, which mounts it under /api, is not part of the first look.
+    assert.deepEqual(
+      first?.findings.map((f) => `${f.ruleId} ${f.location.range.start.line + 1} ${f.handler?.label}`),
+      ['blocking-cpu/data-loop 7 GET /orders'],
+    );
+    assert.deepEqual(ws.analyze({ paths: [open] }).findings.map((f) => `${f.ruleId} ${f.location.range.start.line + 1} ${f.handler?.label}`), ['blocking-cpu/data-loop 7 GET /api/orders']);
+    assert.equal(ws.firstLook([open]), undefined, 'no first look once loaded');
+  });
+
   it('the open file alone (the editor path) matches a fresh analysis of that file', () => {
     const kept = new Workspace({ root });
     const open = [path('src/helpers.ts')];

@@ -171,16 +171,49 @@ function isSolutionStyle(configPath: string): boolean {
 }
 
 /**
- * A small project for a first look at `files` (absolute) before the whole folder is loaded: those files and
- * what they import, with the options of the tsconfig the full load gives the first file (`tsconfig` when
- * given; defaults below a solution-style one). Never throws: files that cannot be read or parsed are left out.
+ * A small project for a first look at `files` (absolute) before the whole folder is loaded: those files and the
+ * project files they import directly, nothing further (`noResolve`: a real package's imports reach most of it),
+ * with the options of the tsconfig the full load gives the first file (`tsconfig` when given; defaults below a
+ * solution-style one). Never throws: files that cannot be read or parsed are left out.
  */
 export function loadFilesProject(root: string, files: readonly string[], tsconfig?: string): Project {
   const config = tsconfig ?? (files[0] ? findTsconfig(nodePath.dirname(files[0])) : undefined);
   const project = createProject(root, config && !isSolutionStyle(config) ? config : undefined, []);
-  for (const file of files) addFile(project, file, []);
-  project.resolveSourceFileDependencies();
+  project.compilerOptions.set({ noResolve: true });
+  const options = project.getCompilerOptions();
+  const roots = new Set(files.map(normalizePath));
+  for (const file of files) {
+    const text = skipReason(file) ? undefined : ts.sys.readFile(file);
+    for (const { fileName } of text === undefined ? [] : ts.preProcessFile(text, true, true).importedFiles) {
+      const r = ts.resolveModuleName(fileName, file, options, ts.sys).resolvedModule;
+      if (r && !r.isExternalLibraryImport && !r.resolvedFileName.endsWith('.d.ts')) roots.add(normalizePath(r.resolvedFileName));
+    }
+  }
+  for (const file of roots) addFile(project, file, []);
+  for (const file of ambientTypes(options, nodePath.join(root, 'tsconfig.json'))) project.addSourceFileAtPathIfExists(file);
   return project;
+}
+
+/**
+ * The declaration files of the `types` packages (`@types/node` …) with the files they reference
+ * (`/// <reference path>` and `types`), which `noResolve` would leave out: without them no call is traced to
+ * `node:crypto`.
+ */
+function ambientTypes(options: ts.CompilerOptions, containing: string): string[] {
+  const resolveType = (name: string, from: string) => ts.resolveTypeReferenceDirective(name, from, options, ts.sys).resolvedTypeReferenceDirective?.resolvedFileName;
+  const queue = (options.types ?? []).map((t) => resolveType(t, containing));
+  const seen = new Set<string>();
+  while (queue.length > 0) {
+    const file = queue.pop();
+    if (!file || seen.has(file)) continue;
+    seen.add(file);
+    const text = ts.sys.readFile(file);
+    if (text === undefined) continue;
+    const info = ts.preProcessFile(text, true, false);
+    for (const r of info.referencedFiles) queue.push(nodePath.resolve(nodePath.dirname(file), r.fileName));
+    for (const t of info.typeReferenceDirectives) queue.push(resolveType(t.fileName, file));
+  }
+  return [...seen];
 }
 
 /**
