@@ -271,7 +271,7 @@ export class IncrementalCache {
       }
     }
     this.lastHandlerFns = new Map(handlerFns);
-    if (same) summaries.adopt(this.summaries!, this.isStaleNode);
+    if (same) summaries.adopt(this.summaries!, (sf) => this.isStale(normalizePath(sf.fileName)), this.isStaleNode);
     else this.reaches = new WeakMap();
     this.summaries = summaries;
   }

@@ -77,8 +77,18 @@ function ioOf(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpressio
 
 /** Builds and caches function summaries for one program. */
 export class Summaries {
-  private readonly cache = new Map<FunctionNode, FnSummary>();
-  private readonly calleeCache = new Map<ts.Node, CalleeInfo | null>();
+  private cache = new Map<FunctionNode, FnSummary>();
+  private calleeCache = new Map<ts.Node, CalleeInfo | null>();
+  /**
+   * Indexes that let {@link adopt} find what an edit touches without visiting every summary: summaries by the
+   * file of their function, summarised callers by callee and by the callee's file, resolved call sites by the
+   * file of the call and of the body, and the summaries with a callee never summarised.
+   */
+  private byFile = new Map<ts.SourceFile, Set<FunctionNode>>();
+  private callersOf = new Map<FunctionNode, Set<FunctionNode>>();
+  private callsIntoFile = new Map<ts.SourceFile, Set<FunctionNode>>();
+  private callsByFile = new Map<ts.SourceFile, Set<ts.Node>>();
+  private frontier = new Set<FunctionNode>();
   private readonly linear = new Map<FunctionNode, LinearWork>();
 
   constructor(
@@ -95,6 +105,8 @@ export class Summaries {
     if (c === undefined) {
       c = resolveCallee(this.checker, call) ?? null;
       this.calleeCache.set(call, c);
+      addTo(this.callsByFile, call.getSourceFile(), call);
+      if (c?.body) addTo(this.callsByFile, c.body.getSourceFile(), call);
     }
     return c ?? undefined;
   };
@@ -155,32 +167,77 @@ export class Summaries {
    * Takes over the summaries and resolved callees of the same project's previous program (an edit ago), except
    * those that may have changed: a summary is dropped when its function is stale (`staleNode`, see
    * ./incremental.ts), when it calls a stale function or one never summarised, or when it calls (transitively)
-   * a function whose summary is dropped, since detections depend on the work of the functions called.
-   * Linear-work facts are recomputed on demand.
+   * a function whose summary is dropped, since detections depend on the work of the functions called. Only the
+   * files `staleFile` names are visited. Linear-work facts are recomputed on demand.
    */
-  adopt(previous: Summaries, staleNode: (n: ts.Node) => boolean): void {
-    const callers = new Map<FunctionNode, FunctionNode[]>();
+  adopt(previous: Summaries, staleFile: (sf: ts.SourceFile) => boolean, staleNode: (n: ts.Node) => boolean): void {
+    Object.assign(this, {
+      cache: previous.cache,
+      calleeCache: previous.calleeCache,
+      byFile: previous.byFile,
+      callersOf: previous.callersOf,
+      callsIntoFile: previous.callsIntoFile,
+      callsByFile: previous.callsByFile,
+      frontier: previous.frontier,
+    });
     const dropped = new Set<FunctionNode>();
-    for (const [fn, s] of previous.cache) {
-      // A callee never summarised (past the reach limits) may itself call into a stale file: dropped too.
-      if (staleNode(fn) || s.calls.some((c) => staleNode(c.callee) || !previous.cache.has(c.callee))) dropped.add(fn);
-      for (const c of s.calls) {
-        const list = callers.get(c.callee);
-        if (list) list.push(fn);
-        else callers.set(c.callee, [fn]);
-      }
+    for (const [sf, fns] of this.byFile) if (staleFile(sf)) for (const fn of fns) if (staleNode(fn)) dropped.add(fn);
+    for (const [sf, callers] of this.callsIntoFile) {
+      if (staleFile(sf)) for (const fn of callers) if (this.cache.get(fn)?.calls.some((c) => staleNode(c.callee))) dropped.add(fn);
     }
+    // A callee never summarised (past the reach limits) may itself call into a stale file.
+    for (const fn of this.frontier) dropped.add(fn);
     const queue = [...dropped];
     while (queue.length) {
-      for (const caller of callers.get(queue.pop()!) ?? []) {
+      for (const caller of this.callersOf.get(queue.pop()!) ?? []) {
         if (!dropped.has(caller)) {
           dropped.add(caller);
           queue.push(caller);
         }
       }
     }
-    for (const [fn, s] of previous.cache) if (!dropped.has(fn)) this.cache.set(fn, s);
-    for (const [call, c] of previous.calleeCache) if (!staleNode(call) && !(c?.body && staleNode(c.body))) this.calleeCache.set(call, c);
+    for (const fn of dropped) this.forget(fn);
+    for (const [sf, calls] of this.callsByFile) {
+      if (!staleFile(sf)) continue;
+      for (const call of calls) {
+        const c = this.calleeCache.get(call);
+        if (c !== undefined && !staleNode(call) && !(c?.body && staleNode(c.body))) continue;
+        this.calleeCache.delete(call);
+        calls.delete(call);
+        this.callsByFile.get(call.getSourceFile())?.delete(call);
+        if (c?.body) this.callsByFile.get(c.body.getSourceFile())?.delete(call);
+      }
+    }
+    for (const index of [this.byFile, this.callsIntoFile, this.callsByFile]) for (const [sf, set] of index) if (set.size === 0) index.delete(sf);
+  }
+
+  /** Drops a summary and its entries in the indexes. */
+  private forget(fn: FunctionNode): void {
+    const s = this.cache.get(fn);
+    this.frontier.delete(fn);
+    if (!s) return;
+    this.cache.delete(fn);
+    this.byFile.get(fn.getSourceFile())?.delete(fn);
+    for (const c of s.calls) {
+      const callers = this.callersOf.get(c.callee);
+      callers?.delete(fn);
+      // Every caller of a dropped callee is dropped too: no entry is left to keep an old file's nodes alive.
+      if (callers?.size === 0) this.callersOf.delete(c.callee);
+      this.callsIntoFile.get(c.callee.getSourceFile())?.delete(fn);
+    }
+  }
+
+  /** Records a new summary in the indexes; its callers whose callees are now all summarised leave the frontier. */
+  private remember(fn: FunctionNode, s: FnSummary): void {
+    addTo(this.byFile, fn.getSourceFile(), fn);
+    for (const c of s.calls) {
+      addTo(this.callersOf, c.callee, fn);
+      addTo(this.callsIntoFile, c.callee.getSourceFile(), fn);
+    }
+    if (s.calls.some((c) => !this.cache.has(c.callee))) this.frontier.add(fn);
+    for (const caller of this.callersOf.get(fn) ?? []) {
+      if (this.frontier.has(caller) && this.cache.get(caller)!.calls.every((c) => this.cache.has(c.callee))) this.frontier.delete(caller);
+    }
   }
 
   get(fn: FunctionNode): FnSummary {
@@ -188,6 +245,7 @@ export class Summaries {
     if (!s) {
       s = this.build(fn);
       this.cache.set(fn, s);
+      this.remember(fn, s);
     }
     return s;
   }
@@ -235,4 +293,10 @@ export class Summaries {
     });
     return summary;
   }
+}
+
+function addTo<K, V>(index: Map<K, Set<V>>, key: K, value: V): void {
+  const set = index.get(key);
+  if (set) set.add(value);
+  else index.set(key, new Set([value]));
 }
