@@ -4,7 +4,7 @@
  * files run in worker threads, for event-loop domains.
  */
 import { ts } from 'ts-morph';
-import { calleeName, walk } from '../ast';
+import { calleeName } from '../ast';
 import { discoverCustom } from './custom';
 import { discoverLambda } from './lambda';
 import { discoverListeners } from './listeners';
@@ -15,7 +15,7 @@ import { discoverRoutes } from './routes';
 import { discoverServers } from './servers';
 import { discoverTimers } from './timers';
 import type { DiscoveredHandler, Discoverer, Mount } from './types';
-import { scanWorkers } from './workers';
+import { WorkerScan } from './workers';
 
 export type { DiscoveredHandler, Mount } from './types';
 export { constructorPrefix } from './routes';
@@ -58,7 +58,9 @@ export function discoverFile(sf: ts.SourceFile, checker: ts.TypeChecker, mounts:
   const handlers: DiscoveredHandler[] = [];
   let isEntry = false;
   const ctx = { checker, sf, mounts, handlerCalls };
-  walk(sf, (node) => {
+  const workers = new WorkerScan(sf.fileName);
+  const visit = (node: ts.Node): void => {
+    if (isTypeOnly(node)) return;
     if (ts.isCallExpression(node)) {
       const name = calleeName(node);
       if (name === 'listen' || (name === 'create' && node.expression.getText(sf).startsWith('NestFactory'))) isEntry = true;
@@ -70,9 +72,22 @@ export function discoverFile(sf: ts.SourceFile, checker: ts.TypeChecker, mounts:
         break;
       }
     }
-  });
+    workers.visit(node);
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(sf, visit);
   if (handlers.some((h) => h.kind === 'lambda' || h.kind === 'nextjs' || h.kind === 'bullmq' || h.kind === 'http-server')) isEntry = true;
-  const { targets, isWorkerBody } = scanWorkers(sf);
   const isCliScript = !isEntry && (sf.text.startsWith('#!') || readsArgvAtTopLevel(sf));
-  return { handlers, isEntry, workerTargets: targets, isWorkerBody, isCliScript };
+  return { handlers, isEntry, workerTargets: workers.targets, isWorkerBody: workers.isWorkerBody, isCliScript };
+}
+
+/**
+ * Type annotations, interfaces and type aliases: no call, registration or function body can sit inside them, so
+ * discovery does not descend into them (they are a large share of the nodes of typed code). A heritage clause's
+ * `extends mixin(Base)` is an expression, and is walked.
+ */
+function isTypeOnly(node: ts.Node): boolean {
+  const k = node.kind;
+  if (k === ts.SyntaxKind.InterfaceDeclaration || k === ts.SyntaxKind.TypeAliasDeclaration) return true;
+  return k >= ts.SyntaxKind.FirstTypeNode && k <= ts.SyntaxKind.LastTypeNode;
 }

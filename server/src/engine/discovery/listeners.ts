@@ -18,8 +18,8 @@ export const discoverListeners: Discoverer = (node, ctx) => {
   const name = calleeName(node);
   const receiver = receiverOf(node);
   if (!name || !receiver) return undefined;
-  const recvText = shortText(receiver, 30, ctx.sf);
   if (ON.has(name) && node.arguments.length >= 2) {
+    const recvText = shortText(receiver, 30, ctx.sf);
     const ev = skipOuter(node.arguments[0]!);
     const event = ts.isStringLiteralLike(ev) ? ev.text : ev.getText(ctx.sf);
     // Error callbacks and process lifecycle events do not serve traffic.
@@ -30,7 +30,7 @@ export const discoverListeners: Discoverer = (node, ctx) => {
   if (SUBSCRIBE.test(name) && node.arguments.length >= 1) {
     for (const a of node.arguments) {
       const fn = resolveFunctionValue(ctx.checker, a);
-      if (fn && fn === skipOuter(a)) return [{ kind: 'listener', label: `${recvText}.${name}`, registration: node, fn }];
+      if (fn && fn === skipOuter(a)) return [{ kind: 'listener', label: `${shortText(receiver, 30, ctx.sf)}.${name}`, registration: node, fn }];
     }
   }
   return undefined;

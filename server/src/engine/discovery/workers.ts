@@ -6,7 +6,7 @@
  */
 import * as nodePath from 'node:path';
 import { ts } from 'ts-morph';
-import { calleeName, skipOuter, walk } from '../ast';
+import { calleeName, skipOuter } from '../ast';
 
 const SOURCE_EXTS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.jsx'];
 
@@ -28,28 +28,33 @@ function candidates(fromFile: string, ref: string): string[] {
   return [abs, ...SOURCE_EXTS.map((e) => stem + e)];
 }
 
-/** Collects, for one file, the worker files it starts and whether it is itself a worker-thread body. */
-export function scanWorkers(sf: ts.SourceFile): { targets: string[]; isWorkerBody: boolean } {
-  const targets: string[] = [];
-  let isWorkerBody = false;
-  walk(sf, (n) => {
+/**
+ * Collects, for one file, the worker files it starts and whether it is itself a worker-thread body. `visit` is
+ * offered every node of the file by discovery's single walk; `targets`/`isWorkerBody` hold the result after it.
+ */
+export class WorkerScan {
+  readonly targets: string[] = [];
+  isWorkerBody = false;
+
+  constructor(private readonly fileName: string) {}
+
+  visit(n: ts.Node): void {
     if (ts.isImportDeclaration(n) && ts.isStringLiteral(n.moduleSpecifier) && /^(?:node:)?worker_threads$/.test(n.moduleSpecifier.text)) {
       const names = n.importClause?.namedBindings;
-      if (names && ts.isNamedImports(names) && names.elements.some((e) => ['parentPort', 'workerData'].includes((e.propertyName ?? e.name).text))) isWorkerBody = true;
+      if (names && ts.isNamedImports(names) && names.elements.some((e) => ['parentPort', 'workerData'].includes((e.propertyName ?? e.name).text))) this.isWorkerBody = true;
     }
     if (ts.isNewExpression(n)) {
       const name = calleeName(n);
       const args = n.arguments ?? [];
       if ((name === 'Piscina' || name === 'Tinypool' || name === 'StaticPool' || name === 'DynamicPool') && args[0]) {
         const p = pathLiteral(args[0]);
-        if (p) targets.push(...candidates(sf.fileName, p));
+        if (p) this.targets.push(...candidates(this.fileName, p));
       } else if (name === 'Worker' && args.length >= 1) {
         // worker_threads: new Worker(path); BullMQ sandboxed: new Worker(queueName, path, opts)
         const pathArg = args.length >= 2 && !ts.isFunctionLike(skipOuter(args[1]!)) ? args[1]! : args[0]!;
         const p = pathLiteral(pathArg);
-        if (p) targets.push(...candidates(sf.fileName, p));
+        if (p) this.targets.push(...candidates(this.fileName, p));
       }
     }
-  });
-  return { targets, isWorkerBody };
+  }
 }
