@@ -47,6 +47,11 @@ export interface OriginEnv {
   callee?(call: ts.CallExpression | ts.NewExpression): CalleeInfo | undefined;
   /** Whether a function is a discovered handler: its parameters are request input. */
   isHandler?(fn: ts.Node): boolean;
+  /**
+   * Verdicts of `isBlockingDataLoop` already reached with this same checker, `callee` and `isHandler` (the
+   * pipeline keeps one per analysis): the rules ask it again for every ancestor loop of every call and node.
+   */
+  blockingLoops?: WeakMap<ts.Node, boolean>;
 }
 
 /** True for the kinds whose size grows with the data. */

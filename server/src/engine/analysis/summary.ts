@@ -90,6 +90,7 @@ export class Summaries {
   private callsByFile = new Map<ts.SourceFile, Set<ts.Node>>();
   private frontier = new Set<FunctionNode>();
   private readonly linear = new Map<FunctionNode, LinearWork>();
+  private readonly blockingLoops = new WeakMap<ts.Node, boolean>();
 
   constructor(
     private readonly checker: ts.TypeChecker,
@@ -121,7 +122,7 @@ export class Summaries {
     this.linear.set(fn, undefined); // cycle guard: recursion counts as no extra work
     let level: 'row' | 'field' | undefined;
     const walked: { params: Set<number> | 'any' } = { params: new Set() };
-    const env = { checker: this.checker, callee: this.callee, isHandler: this.isHandler };
+    const env = { checker: this.checker, callee: this.callee, isHandler: this.isHandler, blockingLoops: this.blockingLoops };
     /** Records a walk over `size`; returns false when it is per-element or config work that costs nothing extra. */
     const over = (size: ts.Expression | undefined): boolean => {
       if (!size) {
@@ -263,6 +264,7 @@ export class Summaries {
       isInline: this.isInline,
       isHandler: this.isHandler,
       project: this.project,
+      blockingLoops: this.blockingLoops,
     };
     walkOwnWork(fn, this.isInline, (n) => {
       for (const r of this.rules) {

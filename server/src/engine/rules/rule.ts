@@ -23,6 +23,8 @@ export interface DetectEnv {
   isHandler(fn: ts.Node): boolean;
   /** Project files the fixes need (package.json, thread-pool size, module system); absent in bare rule tests. */
   project?: ProjectFacts;
+  /** The analysis's cache of blocking-loop verdicts (see OriginEnv.blockingLoops). */
+  blockingLoops?: WeakMap<ts.Node, boolean>;
 }
 
 /**

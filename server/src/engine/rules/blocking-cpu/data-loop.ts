@@ -60,9 +60,14 @@ function isConfigSized(loop: ts.Node, env: OriginEnv): boolean {
  * callbacks, whose size is not fixed by the code and does not trace back to a schema or config.
  */
 export function isBlockingDataLoop(node: ts.Node, env: OriginEnv): node is LoopNode {
-  if (ts.isIterationStatement(node, false)) return isDataLoop(env.checker, node) && !loopAwaits(node) && !isConfigSized(node, env);
-  if (isArrayMethodLoop(env.checker, node)) return !callbackIsAsync(env.checker, loopCallback(node)) && isDataLoop(env.checker, node) && !isConfigSized(node, env);
-  return false;
+  if (!ts.isIterationStatement(node, false) && !ts.isCallExpression(node)) return false;
+  const known = env.blockingLoops?.get(node);
+  if (known !== undefined) return known;
+  const verdict = ts.isIterationStatement(node, false)
+    ? isDataLoop(env.checker, node) && !loopAwaits(node) && !isConfigSized(node, env)
+    : isArrayMethodLoop(env.checker, node) && !callbackIsAsync(env.checker, loopCallback(node)) && isDataLoop(env.checker, node) && !isConfigSized(node, env);
+  env.blockingLoops?.set(node, verdict);
+  return verdict;
 }
 
 /**
