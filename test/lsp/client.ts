@@ -61,9 +61,11 @@ export class TestClient {
 
   /**
    * Resolves with the first truthy value of `check()`, re-checked after every message from the server;
-   * rejects with `what` after `ms` milliseconds.
+   * rejects with `what` after `ms` milliseconds. The default deadline is generous because a cold server loads
+   * the TypeScript program (lib and @types/node) before its first diagnostics, which took over 15 s on a
+   * 2-core CI machine at load 11; it bounds a hang, it does not time anything.
    */
-  waitFor<T>(check: () => T | undefined | false, what: string, ms = 15_000): Promise<T> {
+  waitFor<T>(check: () => T | undefined | false, what: string, ms = 60_000): Promise<T> {
     const first = check();
     if (first) return Promise.resolve(first);
     return new Promise<T>((resolve, reject) => {
