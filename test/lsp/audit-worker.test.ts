@@ -114,7 +114,8 @@ describe('audit worker: a worker that dies', () => {
     const uri = pathToUri(`${root}/src/app.ts`);
     const before = client.diagnostics.length;
     await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: readFileSync(`${root}/src/app.ts`, 'utf8') } });
-    const published = await client.nextDiagnostics(uri, before, (p) => p.diagnostics.length > 0);
+    // A generous deadline: on a loaded machine the cold analysis can take longer than waitFor's default 15 s.
+    const published = await client.waitFor(() => client.diagnostics.slice(before).find((p) => p.uri === uri && p.diagnostics.length > 0), `diagnostics for ${uri}`, 120_000);
     assert.ok(published.diagnostics.some((d) => d.code === 'unbounded-fanout/promise-all'));
     // A second audit fails the same way rather than hanging on the dead worker.
     await assert.rejects(client.connection.sendRequest(AuditWorkspaceRequest, {}), (err: ResponseError<unknown>) => err.code === ErrorCodes.InternalError);
