@@ -109,6 +109,8 @@ describe('audit worker: a worker that dies', () => {
     });
     assert.ok(client.logs.some((l) => l.startsWith(`LoopLens: analysis of ${root} failed: AuditWorkerError: the audit worker stopped`)), client.logs.join('\n'));
     await client.waitFor(() => progressOf(client, 'dies').some((v) => v.kind === 'end'), 'progress end');
+    // A second audit fails the same way rather than hanging on the dead worker.
+    await assert.rejects(client.connection.sendRequest(AuditWorkspaceRequest, {}), (err: ResponseError<unknown>) => err.code === ErrorCodes.InternalError);
     // The server is alive: an export is refused for want of an audit, and an opened file is analysed on the main thread.
     await assert.rejects(client.connection.sendRequest(ExportAuditRequest, { format: 'json' }), (err: ResponseError<unknown>) => err.code === ErrorCodes.InvalidRequest);
     const uri = pathToUri(`${root}/src/app.ts`);
@@ -117,7 +119,10 @@ describe('audit worker: a worker that dies', () => {
     // A generous deadline: on a loaded machine the cold analysis can take longer than waitFor's default 15 s.
     const published = await client.waitFor(() => client.diagnostics.slice(before).find((p) => p.uri === uri && p.diagnostics.length > 0), `diagnostics for ${uri}`, 120_000);
     assert.ok(published.diagnostics.some((d) => d.code === 'unbounded-fanout/promise-all'));
-    // A second audit fails the same way rather than hanging on the dead worker.
-    await assert.rejects(client.connection.sendRequest(AuditWorkspaceRequest, {}), (err: ResponseError<unknown>) => err.code === ErrorCodes.InternalError);
+    // Now that the editor has the root's program loaded, the audit runs on it here and needs no worker.
+    const started = client.logs.filter((l) => l === 'LoopLens: audit worker started').length;
+    const audit = (await client.connection.sendRequest(AuditWorkspaceRequest, {})) as AuditWorkspaceResult;
+    assert.ok(audit.roots[0]!.findings.some((f) => f.ruleId === 'unbounded-fanout/promise-all'), JSON.stringify(audit.roots[0]?.findings.map((f) => f.ruleId)));
+    assert.equal(client.logs.filter((l) => l === 'LoopLens: audit worker started').length, started, 'no worker started for a loaded root');
   });
 });
