@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
+import { RealFileSystemHost } from '@ts-morph/common';
 import { Project, ts } from 'ts-morph';
 import { globSync } from 'tinyglobby';
 import { normalizePath } from './ast';
@@ -82,24 +83,68 @@ export interface LoadedProject {
 
 /** Why a file should be skipped instead of analysed, or undefined to analyse it. */
 export function skipReason(file: string): string | undefined {
+  const read = readSource(file);
+  return typeof read === 'string' ? undefined : read.skip;
+}
+
+/**
+ * A source file's text (UTF-8, as ts-morph reads it), or why it is skipped: unreadable, not a regular file,
+ * larger than {@link MAX_FILE_BYTES}, binary (a NUL character) or minified (a line among the first 50 longer
+ * than 5,000 characters). Never throws.
+ */
+function readSource(file: string): string | { skip: string } {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
   } catch (e) {
-    return `unreadable: ${(e as NodeJS.ErrnoException).code ?? String(e)}`;
+    return { skip: `unreadable: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
   }
-  if (!stat.isFile()) return 'not a regular file';
-  if (stat.size > MAX_FILE_BYTES) return `larger than ${MAX_FILE_BYTES / 1_000_000} MB (generated or bundled code is not analysed)`;
+  if (!stat.isFile()) return { skip: 'not a regular file' };
+  if (stat.size > MAX_FILE_BYTES) return { skip: `larger than ${MAX_FILE_BYTES / 1_000_000} MB (generated or bundled code is not analysed)` };
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    return `unreadable: ${(e as NodeJS.ErrnoException).code ?? String(e)}`;
+    return { skip: `unreadable: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
   }
-  if (text.includes('\u0000')) return 'binary content';
-  if (text.split('\n', 50).some((l) => l.length > MINIFIED_LINE)) return 'minified (a line longer than 5,000 characters)';
-  return undefined;
+  if (text.includes('\u0000')) return { skip: 'binary content' };
+  if (text.split('\n', 50).some((l) => l.length > MINIFIED_LINE)) return { skip: 'minified (a line longer than 5,000 characters)' };
+  return text;
 }
+
+/**
+ * The real file system, except that a text the loader has just read (to decide whether to skip the file) is
+ * handed to ts-morph's next read of that path instead of being read again. ts-morph's own
+ * `createSourceFile(path, text, { overwrite: true })` would read the file anyway (it loads the existing file
+ * before overwriting it) and mark the file unsaved; through `addSourceFileAtPath` the file stays an on-disk,
+ * saved file, so `refreshFromFileSystemSync` behaves as for any other file.
+ */
+class PrereadFileSystem extends RealFileSystemHost {
+  private readonly preread = new Map<string, string>();
+
+  /** Adds `file` (absolute) to `project` with `text`, read once by the caller. Throws what ts-morph throws. */
+  addWithText(project: Project, file: string, text: string): void {
+    const key = normalizePath(file);
+    this.preread.set(key, text);
+    try {
+      project.addSourceFileAtPath(file);
+    } finally {
+      this.preread.delete(key);
+    }
+  }
+
+  override readFileSync(filePath: string, encoding?: string): string {
+    const text = this.preread.get(normalizePath(filePath));
+    if (text !== undefined) {
+      this.preread.delete(normalizePath(filePath));
+      return text;
+    }
+    return super.readFileSync(filePath, encoding);
+  }
+}
+
+/** Each project's file system, for {@link addFile}. */
+const fileSystems = new WeakMap<Project, PrereadFileSystem>();
 
 /** One TypeScript program's worth of files: those whose nearest tsconfig is `tsconfig`. */
 export interface ProjectPart {
@@ -120,13 +165,19 @@ function createProject(root: string, configPath: string | undefined, skipped: Sk
   let project: Project | undefined;
   if (configPath) {
     try {
-      project = new Project({ tsConfigFilePath: configPath, skipAddingFilesFromTsConfig: true });
+      const fileSystem = new PrereadFileSystem();
+      project = new Project({ tsConfigFilePath: configPath, skipAddingFilesFromTsConfig: true, fileSystem });
+      fileSystems.set(project, fileSystem);
     } catch (e) {
       skipped.push({ file: normalizePath(configPath), reason: `tsconfig could not be read (${String((e as Error).message).split('\n')[0]}); using default options` });
       project = undefined;
     }
   }
-  if (!project) project = new Project({ compilerOptions: DEFAULT_OPTIONS });
+  if (!project) {
+    const fileSystem = new PrereadFileSystem();
+    project = new Project({ compilerOptions: DEFAULT_OPTIONS, fileSystem });
+    fileSystems.set(project, fileSystem);
+  }
   // JavaScript is analysed too, whatever the tsconfig says; nothing is emitted.
   project.compilerOptions.set({ allowJs: true, noEmit: true });
   // Node's typings resolve from the package the tsconfig belongs to when it is inside the root, else the root.
@@ -144,13 +195,15 @@ export function sourceFiles(root: string, exclude: readonly string[]): string[] 
 
 /** Adds a file to a project, or records why it is skipped; true when added. */
 function addFile(project: Project, file: string, skipped: SkippedFile[]): boolean {
-  const reason = skipReason(file);
-  if (reason) {
-    skipped.push({ file: normalizePath(file), reason });
+  const read = readSource(file);
+  if (typeof read !== 'string') {
+    skipped.push({ file: normalizePath(file), reason: read.skip });
     return false;
   }
   try {
-    project.addSourceFileAtPath(file);
+    const fileSystem = fileSystems.get(project);
+    if (fileSystem) fileSystem.addWithText(project, file, read);
+    else project.addSourceFileAtPath(file);
     return true;
   } catch (e) {
     skipped.push({ file: normalizePath(file), reason: `could not be parsed: ${String((e as Error).message).split('\n')[0]}` });
@@ -183,7 +236,8 @@ export function loadFilesProject(root: string, files: readonly string[], tsconfi
   const options = project.getCompilerOptions();
   const roots = new Set(files.map(normalizePath));
   for (const file of files) {
-    const text = skipReason(file) ? undefined : ts.sys.readFile(file);
+    const read = readSource(file);
+    const text = typeof read === 'string' ? read : undefined;
     for (const { fileName } of text === undefined ? [] : ts.preProcessFile(text, true, true).importedFiles) {
       const r = ts.resolveModuleName(fileName, file, options, ts.sys).resolvedModule;
       if (r && !r.isExternalLibraryImport && !r.resolvedFileName.endsWith('.d.ts')) roots.add(normalizePath(r.resolvedFileName));
