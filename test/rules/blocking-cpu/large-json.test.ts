@@ -6,6 +6,12 @@ const L = (n: number) => APP_LINES + n;
 ruleTester('blocking-cpu/large-json', {
   valid: [
     {
+      name: 'JSON.parse of an untyped value that is not the request body',
+      code: `declare const app: any;
+declare const settingsText: any;
+app.post('/d', (req: any, res: any) => { res.json(JSON.parse(settingsText)); });`,
+    },
+    {
       name: 'small fixed-shape value',
       code: `${APP}interface Prefs { theme: string; lang: string }
 app.get('/prefs', (req, res) => {
@@ -54,6 +60,12 @@ createServer(async (req, res) => {
   res.end(String(Object.keys(data).length));
 }).listen(1);`,
       errors: [{ line: 5, column: 16, message: 'a whole request body' }],
+    },
+    {
+      name: 'JSON.parse of the raw request body typed any',
+      code: `declare const app: any;
+app.post('/d', (req: any, res: any) => { res.json(JSON.parse(req.body)); });`,
+      errors: [{ line: 2, column: 51, message: '`JSON.parse` of a whole request body runs synchronously on the event loop in `POST /d`' }],
     },
   ],
 });

@@ -52,5 +52,12 @@ app.listen(1);`,
 app.listen(1);`,
       errors: [{ line: L(3), column: 3, message: '`rows.forEach(async …)` in `POST /resave` (server.ts:10) starts one operation per element at once and awaits none of them; the number in flight grows with `rows` (from `await db.rows()`) and failures go unhandled.' }],
     },
+    {
+      name: 'request input typed any (@types/express bodies, plain JavaScript)',
+      code: `declare const app: any;
+declare function save(id: string): Promise<void>;
+app.post('/c', (req: any, res: any) => { req.body.ids.forEach(async (id: string) => { await save(id); }); res.json(1); });`,
+      errors: [{ line: 3, column: 42, message: '`req.body.ids.forEach(async …)` in `POST /c`' }],
+    },
   ],
 });

@@ -13,6 +13,13 @@ const P_MAP = {
 ruleTester('unbounded-fanout/promise-all', {
   valid: [
     {
+      name: 'an untyped value that is not request input is not taken for a list',
+      code: `declare const app: any;
+declare const cache: any;
+declare function save(id: string): Promise<void>;
+app.post('/a', async (req: any, res: any) => { res.json(await Promise.all(cache.ids.map((id: string) => save(id)))); });`,
+    },
+    {
       name: 'a fixed tuple of promises',
       code: `${APP}app.get('/two', async (req, res) => res.json(await Promise.all([db.find(req.params['a']!), db.find(req.params['b']!)])));
 app.listen(1);`,
@@ -156,6 +163,13 @@ app.post('/flush', async (_req, res) => {
 });
 app.listen(1);`,
       errors: [{ line: L(3), column: 9, message: 'the number in flight grows with `queue`. Bound it' }],
+    },
+    {
+      name: 'request input typed any (@types/express bodies, plain JavaScript) is still a list the client sizes',
+      code: `declare const app: any;
+declare function save(id: string): Promise<void>;
+app.post('/a', async (req: any, res: any) => { res.json(await Promise.all(req.body.ids.map((id: string) => save(id)))); });`,
+      errors: [{ line: 3, column: 63, message: 'the number in flight grows with `req.body.ids` (request input)' }],
     },
   ],
 });

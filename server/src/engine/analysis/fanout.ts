@@ -14,7 +14,10 @@ export function elementType(checker: ts.TypeChecker, t: ts.Type): ts.Type | unde
 /** True when `xs.map(cb)` produces promises: its result is an array of thenables. */
 export function mapsToPromises(checker: ts.TypeChecker, mapCall: ts.CallExpression): boolean {
   try {
-    const el = elementType(checker, checker.getTypeAtLocation(mapCall));
+    const type = checker.getTypeAtLocation(mapCall);
+    // `req.body.ids.map(…)` on an untyped body is `any`: what the callback returns tells instead.
+    if (type.flags & ts.TypeFlags.Any) return !!mapCall.arguments[0] && callbackReturnsPromise(checker, mapCall.arguments[0]);
+    const el = elementType(checker, type);
     return !!el && isThenable(checker, el);
   } catch {
     return false;
@@ -46,10 +49,24 @@ export function callbackReturnsPromise(checker: ts.TypeChecker, cb: ts.Expressio
   return false;
 }
 
-/** For a data-sized array receiver, what its size depends on (for messages); undefined when it is fixed. */
-export function dataSizedCollection(checker: ts.TypeChecker, receiver: ts.Expression): string | undefined {
-  if (!isArrayLike(checker, receiver) || isFixedSize(checker, receiver)) return undefined;
-  return sizeSource(receiver);
+/**
+ * For a data-sized array receiver, what its size depends on (for messages); undefined when it is fixed. With
+ * `env`, a receiver typed `any` counts when provenance traces it to request input (`req.body.ids` where
+ * `@types/express` types the body `any`, or plain JavaScript): the array methods called on it say it is a list,
+ * and its length is the client's to choose.
+ */
+export function dataSizedCollection(checker: ts.TypeChecker, receiver: ts.Expression, env?: OriginEnv): string | undefined {
+  const listed = isArrayLike(checker, receiver) || (!!env && isAnyTyped(checker, receiver) && originOf(env, receiver).kind === 'request');
+  return listed && !isFixedSize(checker, receiver) ? sizeSource(receiver) : undefined;
+}
+
+/** True when the checker types an expression `any` (never throws). */
+export function isAnyTyped(checker: ts.TypeChecker, e: ts.Expression): boolean {
+  try {
+    return !!(checker.getTypeAtLocation(e).flags & ts.TypeFlags.Any);
+  } catch {
+    return false;
+  }
 }
 
 const PROMISE_COMBINATORS = new Set(['all', 'allSettled', 'any', 'race']);

@@ -13,6 +13,7 @@
  */
 import { ts } from 'ts-morph';
 import { calleeName, locationOf, skipOuter } from '../../ast';
+import { originOf, type OriginEnv } from '../../analysis/provenance';
 import { unalias } from '../../resolve';
 import type { RuleMeta } from '../registry';
 import type { Rule } from '../rule';
@@ -89,6 +90,12 @@ function isWholeBody(checker: ts.TypeChecker, expr: ts.Expression, depth = 0): b
   return false;
 }
 
+/** True for a handler's raw body as a property: `req.body`, `ctx.request.rawBody`, `event.body` (request input, see provenance.ts). */
+function isRequestBody(env: OriginEnv, expr: ts.Expression): boolean {
+  const e = skipOuter(expr);
+  return ts.isPropertyAccessExpression(e) && (e.name.text === 'body' || e.name.text === 'rawBody') && originOf(env, e).kind === 'request';
+}
+
 export const rule: Rule = {
   meta,
   messages: {
@@ -111,7 +118,7 @@ export const rule: Rule = {
         const declared = declaredResultType(env.checker, node);
         const c = declared && collectionIn(env.checker, declared);
         if (c) what = `a value typed to hold \`${c}\``;
-        else if (!declared && isWholeBody(env.checker, arg)) what = 'a whole request body';
+        else if (!declared && (isWholeBody(env.checker, arg) || isRequestBody(env, arg))) what = 'a whole request body';
       }
     } catch {
       return undefined;

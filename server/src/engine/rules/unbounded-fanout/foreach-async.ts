@@ -36,7 +36,7 @@ export const rule: Rule = {
     const cb = node.arguments[0];
     if (!receiver || !cb) return undefined;
     if (!callbackIsAsync(env.checker, cb) && !callbackReturnsPromise(env.checker, cb)) return undefined;
-    const size = dataSizedCollection(env.checker, receiver);
+    const size = dataSizedCollection(env.checker, receiver, env);
     if (!size || callbackIsLimited((c) => env.callee(c), cb, env.settings.limiters)) return undefined;
     return {
       ruleId: meta.id,

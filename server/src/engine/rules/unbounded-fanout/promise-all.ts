@@ -59,7 +59,7 @@ function unboundedLibraryCall(node: ts.CallExpression, env: DetectEnv): Detectio
     why = `async.${callee!.name} starts every item in parallel`;
     remedy = `\`async.${callee!.name}Limit(items, ${env.settings.concurrencyIo}, fn)\``;
   }
-  const size = dataSizedCollection(env.checker, items);
+  const size = dataSizedCollection(env.checker, items, env);
   if (!size) return undefined;
   return {
     ruleId: meta.id,
@@ -88,7 +88,7 @@ export const rule: Rule = {
     const receiver = receiverOf(node);
     const cb = node.arguments[0];
     if (!receiver || !cb) return undefined;
-    const size = dataSizedCollection(env.checker, receiver);
+    const size = dataSizedCollection(env.checker, receiver, env);
     if (!size || !mapsToPromises(env.checker, node) || holdsPromises(env.checker, receiver)) return undefined;
     if (callbackIsLimited((c) => env.callee(c), cb, env.settings.limiters) || isAwaitedWave(env.checker, receiver, node)) return undefined;
     const combinator = consumingCombinator(node);
