@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { applyEdits, fixesFor, resolveSettings, type AnalysisResult, type Finding } from '../../server/src/engine';
 import type { BlockingFixData, FixData } from '../../server/src/engine/types';
 import { analyzeFolder, writeCases } from '../rules/ruleTester';
-import { APP } from '../rules/prelude';
+import { APP, APP_LINES } from '../rules/prelude';
 import { applyFix, finding, fixWithId, lines, rangeOf } from './helpers';
 
 const SYNC_TO_ASYNC = 'looplens.sync-to-async';
@@ -390,6 +390,22 @@ function key(pw: string): Buffer { return pbkdf2Sync(pw, 's', 1000, 32, 'sha256'
 app.post('/k', async (req, res) => res.send(key(req.body.text).toString('hex')));
 app.listen(1);`,
     },
+    {
+      name: 'exported CommonJS-style through a shorthand property',
+      code: `${APP}import { scryptSync } from 'node:crypto';
+function hashToken(t: string): string { return scryptSync(t, 's', 32).toString('hex'); }
+module.exports = { hashToken };
+app.post('/t', async (req, res) => res.json({ hash: hashToken(req.body.text) }));
+app.listen(1);`,
+    },
+    {
+      name: 'exported through an export list',
+      code: `${APP}import { scryptSync } from 'node:crypto';
+function hashToken(t: string): string { return scryptSync(t, 's', 32).toString('hex'); }
+export { hashToken };
+app.post('/t', async (req, res) => res.json({ hash: hashToken(req.body.text) }));
+app.listen(1);`,
+    },
   ];
   // Each case is a module (`export {}`), so cases do not share one global scope.
   for (const c of cases) c.code += '\nexport {};\n';
@@ -417,6 +433,15 @@ app.listen(1);`,
     const line = 'the call at line 11 is not in an async function, so it cannot await';
     assert.equal(fixesIn(2, OFFLOAD).fix?.disabled, `Not moved to a worker: ${line}.`);
     assert.equal(fixesIn(2, PARTITION).fix?.disabled, `The function cannot become async: ${line}.`);
+  });
+  it('refuses to make a function async when module.exports names it in a shorthand property (callers elsewhere would not await)', () => {
+    assert.equal(
+      fixesIn(4, SYNC_TO_ASYNC).fix?.disabled,
+      `The enclosing function is not async and cannot become async: \`hashToken\` is used as a value at line ${APP_LINES + 3}, not only called.`,
+    );
+  });
+  it('refuses to make a function async when an export list exports it', () => {
+    assert.equal(fixesIn(5, SYNC_TO_ASYNC).fix?.disabled, 'The enclosing function is not async and cannot become async: `hashToken` is exported, so callers in other files would have to await it too.');
   });
   it('offloads a function returning a Buffer as Buffer.from(await pool.run(…))', () => {
     const { f, fix } = fixesIn(3, OFFLOAD);

@@ -120,7 +120,11 @@ function callsOf(fn: FunctionNode, name: ts.Identifier, ctx: BlockingContext, in
   let refused: string | undefined;
   const visit = (n: ts.Node): void => {
     if (refused) return;
-    if (ts.isIdentifier(n) && n !== name && n.text === name.text && ctx.checker.getSymbolAtLocation(n) === sym) {
+    if (ts.isIdentifier(n) && n !== name && n.text === name.text && referencedSymbol(ctx.checker, n) === sym) {
+      if (ts.isExportSpecifier(n.parent)) {
+        refused = `\`${name.text}\` is exported, so callers in other files would have to await it too`;
+        return;
+      }
       const inside = n.pos >= fn.pos && n.end <= fn.end;
       const call = n.parent;
       if (!ts.isCallExpression(call) || call.expression !== n) {
@@ -142,6 +146,18 @@ function callsOf(fn: FunctionNode, name: ts.Identifier, ctx: BlockingContext, in
   };
   sf.forEachChild(visit);
   return refused ? { calls: [], refused } : { calls };
+}
+
+/**
+ * The symbol an identifier refers to. The name of a shorthand property (`module.exports = { hashToken }`) and of
+ * an export specifier (`export { hashToken }`) resolve to the property and the export; the local function they
+ * name is what a caller search must match, or a CommonJS export would look like no reference at all.
+ */
+function referencedSymbol(checker: ts.TypeChecker, id: ts.Identifier): ts.Symbol | undefined {
+  const p = id.parent;
+  if (ts.isShorthandPropertyAssignment(p) && p.name === id) return checker.getShorthandAssignmentValueSymbol(p);
+  if (ts.isExportSpecifier(p) && !p.isTypeOnly) return checker.getExportSpecifierLocalTargetSymbol(p);
+  return checker.getSymbolAtLocation(id);
 }
 
 function conversionData(fn: FunctionNode, ctx: BlockingContext): ConversionData {
