@@ -142,6 +142,22 @@ describe('incremental re-analysis after edits', () => {
     assert.ok(seen.size >= 4, `findings changed only ${seen.size} times`);
   });
 
+  it('an import of a file that does not exist yet resolves once the editor creates it, and fails again once it is closed', () => {
+    // Module resolutions are cached across programs (server/src/engine/resolution.ts): a cached failure must not outlive the file's creation.
+    const orders = FILES['src/orders.ts']!
+      .replace("import { query } from './db';", "import { query } from './db';\nimport { crunch } from './extra';")
+      .replace('  res.json({ best: score(rows), n });', '  res.json({ best: score(rows), n, c: crunch(rows) });');
+    const extra = ["import type { Row } from './db';", 'export function crunch(rows: Row[]): number {', '  let s = 0;', '  for (const a of rows) for (const b of rows) s += a.id * b.id;', '  return s;', '}', ''].join('\n');
+    const kept = new Workspace({ root });
+    kept.setOverlay(path('src/orders.ts'), orders);
+    const loops = (ws: Workspace) => ws.analyze().findings.filter((f) => f.ruleId === 'blocking-cpu/data-loop').map((f) => `${f.location.file.slice(root.length)}:${f.location.range.start.line + 1}`);
+    assert.deepEqual(loops(kept), []);
+    kept.setOverlay(path('src/extra.ts'), extra);
+    assert.deepEqual(loops(kept), ['/src/extra.ts:4']);
+    kept.setOverlay(path('src/extra.ts'), undefined);
+    assert.deepEqual(loops(kept), []);
+  });
+
   it('the first look (before the folder loads) follows the handlers of the files importing the open file', () => {
     const ws = new Workspace({ root });
     const open = path('src/helpers.ts');

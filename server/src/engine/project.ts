@@ -9,6 +9,7 @@ import { RealFileSystemHost } from '@ts-morph/common';
 import { Project, ts } from 'ts-morph';
 import { globSync } from 'tinyglobby';
 import { normalizePath } from './ast';
+import { cachedResolution } from './resolution';
 import { gitignored } from './gitignore';
 import { runSync, type AnalysisStep } from './steps';
 import type { SkippedFile } from './types';
@@ -166,8 +167,10 @@ function createProject(root: string, configPath: string | undefined, skipped: Sk
   if (configPath) {
     try {
       const fileSystem = new PrereadFileSystem();
-      project = new Project({ tsConfigFilePath: configPath, skipAddingFilesFromTsConfig: true, fileSystem });
+      const resolution = cachedResolution();
+      project = new Project({ tsConfigFilePath: configPath, skipAddingFilesFromTsConfig: true, fileSystem, resolutionHost: resolution.factory });
       fileSystems.set(project, fileSystem);
+      resolution.attach(project);
     } catch (e) {
       skipped.push({ file: normalizePath(configPath), reason: `tsconfig could not be read (${String((e as Error).message).split('\n')[0]}); using default options` });
       project = undefined;
@@ -175,8 +178,10 @@ function createProject(root: string, configPath: string | undefined, skipped: Sk
   }
   if (!project) {
     const fileSystem = new PrereadFileSystem();
-    project = new Project({ compilerOptions: DEFAULT_OPTIONS, fileSystem });
+    const resolution = cachedResolution();
+    project = new Project({ compilerOptions: DEFAULT_OPTIONS, fileSystem, resolutionHost: resolution.factory });
     fileSystems.set(project, fileSystem);
+    resolution.attach(project);
   }
   // JavaScript is analysed too, whatever the tsconfig says; nothing is emitted.
   project.compilerOptions.set({ allowJs: true, noEmit: true });

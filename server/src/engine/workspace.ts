@@ -9,6 +9,7 @@ import { loopSizing } from './analysis/concurrency';
 import { IncrementalCache } from './analysis/incremental';
 import { analyzeProgram } from './analysis';
 import { loadFilesProject, loadProjectsSteps, skipReason, sourceFiles, type LoadedProjects, type ProjectPart } from './project';
+import { forgetResolutions } from './resolution';
 import { resolveSettings, type EngineSettings } from './settings';
 import { runSliced, runSync, type AnalysisStep, type SliceOptions } from './steps';
 import { Suppressions } from './suppress';
@@ -84,6 +85,8 @@ export class Workspace {
         } catch {
           part.project.removeSourceFile(sf);
         }
+        // Deleted on disk: ts-morph forgot it.
+        if (!part.project.getSourceFile(f)) forgetResolutions(part.project);
       }
     }
   }
@@ -145,6 +148,7 @@ export class Workspace {
 
   /** Parses editor text into the project; text the parser cannot take (its recursion overflows) leaves the file out. */
   private addOverlay(project: Project, file: string, text: string): void {
+    const had = project.getSourceFile(file) !== undefined;
     try {
       this.addChecked(project, project.createSourceFile(file, text, { overwrite: true }));
     } catch (e) {
@@ -152,6 +156,8 @@ export class Workspace {
       if (stale) project.removeSourceFile(stale);
       this.overBudget.set(file, `could not be parsed: ${String((e as Error).message).split('\n')[0]}`);
     }
+    // A file added or left out changes what an import resolves to.
+    if (had !== (project.getSourceFile(file) !== undefined)) forgetResolutions(project);
   }
 
   /**
