@@ -29,6 +29,11 @@ describe('package.json contributes', () => {
     assert.deepEqual(Object.keys(properties).sort(), expected);
   });
 
+  it('the README settings table has a row for every contributed setting', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    assert.deepEqual(Object.keys(properties).filter((key) => !readme.includes(`| \`${key}\` |`)), []);
+  });
+
   it('setting defaults are the engine defaults', () => {
     assert.equal(properties['looplens.concurrency.io']!.default, DEFAULT_SETTINGS.concurrencyIo);
     assert.equal(properties['looplens.yieldEvery']!.default, DEFAULT_SETTINGS.yieldEvery);
