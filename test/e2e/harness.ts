@@ -537,7 +537,16 @@ export class EditorSession {
     const end = Date.now() + timeoutMs;
     for (;;) {
       await this.page.keyboard.press('F1');
-      await input.waitFor({ state: 'visible' });
+      try {
+        await input.waitFor({ state: 'visible', timeout: 3_000 });
+      } catch (err) {
+        // F1 went to a webview that took the focus back (the audit view re-rendering as its result lands): give
+        // the focus to the workbench (the active editor tab, as a user would click it) and press F1 again.
+        if (Date.now() >= end) throw err;
+        const tab = this.page.locator('.tabs-container .tab.active');
+        await ((await tab.count()) > 0 ? tab.first() : this.page.locator('.part.editor')).click();
+        continue;
+      }
       await input.fill(`>${title}`);
       try {
         await waitFor(`the command palette to offer "${title}"`, async () => {
