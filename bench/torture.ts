@@ -18,7 +18,7 @@ import { Project, ts } from 'ts-morph';
 import { globSync } from 'tinyglobby';
 import { analyzeProgram } from '../server/src/engine/analysis';
 import { overBudget } from '../server/src/engine/budget';
-import { skipReason } from '../server/src/engine/project';
+import { readSource } from '../server/src/engine/project';
 import { resolveSettings } from '../server/src/engine/settings';
 import { Workspace } from '../server/src/engine/workspace';
 import { prng } from './prng.mjs';
@@ -67,14 +67,14 @@ function analyseBatch(files: readonly string[]): number {
   });
   let added = 0;
   for (const file of files) {
-    const reason = skipReason(file);
-    if (reason) {
-      skip(reason);
+    const text = readSource(file);
+    if (typeof text !== 'string') {
+      skip(text.skip);
       continue;
     }
     let sf;
     try {
-      sf = project.addSourceFileAtPath(file);
+      sf = project.createSourceFile(file, text, { overwrite: true });
     } catch (e) {
       skip(`could not be parsed: ${errorText(e)}`);
       continue;

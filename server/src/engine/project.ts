@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { RealFileSystemHost } from '@ts-morph/common';
-import { Project, ts } from 'ts-morph';
+import { Project, ts, type ProjectOptions } from 'ts-morph';
 import { globSync } from 'tinyglobby';
 import { normalizePath } from './ast';
 import { cachedResolution } from './resolution';
@@ -82,18 +82,12 @@ export interface LoadedProject {
   skipped: SkippedFile[];
 }
 
-/** Why a file should be skipped instead of analysed, or undefined to analyse it. */
-export function skipReason(file: string): string | undefined {
-  const read = readSource(file);
-  return typeof read === 'string' ? undefined : read.skip;
-}
-
 /**
  * A source file's text (UTF-8, as ts-morph reads it), or why it is skipped: unreadable, not a regular file,
  * larger than {@link MAX_FILE_BYTES}, binary (a NUL character) or minified (a line among the first 50 longer
  * than 5,000 characters). Never throws.
  */
-function readSource(file: string): string | { skip: string } {
+export function readSource(file: string): string | { skip: string } {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
@@ -144,7 +138,7 @@ class PrereadFileSystem extends RealFileSystemHost {
   }
 }
 
-/** Each project's file system, for {@link addFile}. */
+/** Each project's file system, for {@link addFile} (every project is made by {@link newProject}). */
 const fileSystems = new WeakMap<Project, PrereadFileSystem>();
 
 /** One TypeScript program's worth of files: those whose nearest tsconfig is `tsconfig`. */
@@ -161,28 +155,28 @@ export interface LoadedProjects {
   skipped: SkippedFile[];
 }
 
+/** A ts-morph Project on a {@link PrereadFileSystem} with resolutions cached across its programs. Throws what ts-morph throws for a bad tsconfig. */
+function newProject(options: Pick<ProjectOptions, 'tsConfigFilePath' | 'skipAddingFilesFromTsConfig' | 'compilerOptions'>): Project {
+  const fileSystem = new PrereadFileSystem();
+  const resolution = cachedResolution();
+  const project = new Project({ ...options, fileSystem, resolutionHost: resolution.factory });
+  fileSystems.set(project, fileSystem);
+  resolution.attach(project);
+  return project;
+}
+
 /** A Project with a tsconfig's options (defaults with `allowJs` when none or unreadable, recorded in `skipped`). */
 function createProject(root: string, configPath: string | undefined, skipped: SkippedFile[]): Project {
   let project: Project | undefined;
   if (configPath) {
     try {
-      const fileSystem = new PrereadFileSystem();
-      const resolution = cachedResolution();
-      project = new Project({ tsConfigFilePath: configPath, skipAddingFilesFromTsConfig: true, fileSystem, resolutionHost: resolution.factory });
-      fileSystems.set(project, fileSystem);
-      resolution.attach(project);
+      project = newProject({ tsConfigFilePath: configPath, skipAddingFilesFromTsConfig: true });
     } catch (e) {
       skipped.push({ file: normalizePath(configPath), reason: `tsconfig could not be read (${String((e as Error).message).split('\n')[0]}); using default options` });
       project = undefined;
     }
   }
-  if (!project) {
-    const fileSystem = new PrereadFileSystem();
-    const resolution = cachedResolution();
-    project = new Project({ compilerOptions: DEFAULT_OPTIONS, fileSystem, resolutionHost: resolution.factory });
-    fileSystems.set(project, fileSystem);
-    resolution.attach(project);
-  }
+  project ??= newProject({ compilerOptions: DEFAULT_OPTIONS });
   // JavaScript is analysed too, whatever the tsconfig says; nothing is emitted.
   project.compilerOptions.set({ allowJs: true, noEmit: true });
   // Node's typings resolve from the package the tsconfig belongs to when it is inside the root, else the root.
@@ -206,9 +200,7 @@ function addFile(project: Project, file: string, skipped: SkippedFile[]): boolea
     return false;
   }
   try {
-    const fileSystem = fileSystems.get(project);
-    if (fileSystem) fileSystem.addWithText(project, file, read);
-    else project.addSourceFileAtPath(file);
+    fileSystems.get(project)!.addWithText(project, file, read);
     return true;
   } catch (e) {
     skipped.push({ file: normalizePath(file), reason: `could not be parsed: ${String((e as Error).message).split('\n')[0]}` });

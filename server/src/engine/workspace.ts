@@ -4,11 +4,10 @@ import { minimatch } from 'minimatch';
 import type { Project, SourceFile } from 'ts-morph';
 import { normalizePath } from './ast';
 import { overBudget } from './budget';
-import { analyzeProgramSteps, compareFindings, unusedSuppressionFindings } from './analysis';
+import { analyzeProgram, analyzeProgramSteps, compareFindings, unusedSuppressionFindings } from './analysis';
 import { loopSizing } from './analysis/concurrency';
 import { IncrementalCache } from './analysis/incremental';
-import { analyzeProgram } from './analysis';
-import { loadFilesProject, loadProjectsSteps, skipReason, sourceFiles, type LoadedProjects, type ProjectPart } from './project';
+import { loadFilesProject, loadProjectsSteps, readSource, sourceFiles, type LoadedProjects, type ProjectPart } from './project';
 import { forgetResolutions } from './resolution';
 import { resolveSettings, type EngineSettings } from './settings';
 import { runSliced, runSync, type AnalysisStep, type SliceOptions } from './steps';
@@ -252,12 +251,10 @@ export class Workspace {
     const specifier = new RegExp(`['"\`][^'"\`\\n]*/(?:${names.join('|')})(?:\\.[cm]?[jt]sx?)?['"\`]`);
     const importers = sourceFiles(this.root, this.settings.exclude).filter((f) => {
       const file = normalizePath(f);
-      if (open.includes(file) || skipReason(f)) return false;
-      try {
-        return specifier.test(this.readText(file));
-      } catch {
-        return false;
-      }
+      if (open.includes(file)) return false;
+      // One read per file: the text that passes the skip checks is the one searched (the unsaved text when open).
+      const text = this.overlays.get(file) ?? readSource(f);
+      return typeof text === 'string' && specifier.test(text);
     });
     const project = loadFilesProject(this.root, [...open, ...importers], this.tsconfig);
     for (const [file, text] of this.overlays) if (project.getSourceFile(file)) this.addOverlay(project, file, text);
