@@ -77,18 +77,8 @@ function ioOf(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpressio
 
 /** Builds and caches function summaries for one program. */
 export class Summaries {
-  private cache = new Map<FunctionNode, FnSummary>();
-  private calleeCache = new Map<ts.Node, CalleeInfo | null>();
-  /**
-   * Indexes that let {@link adopt} find what an edit touches without visiting every summary: summaries by the
-   * file of their function, summarised callers by callee and by the callee's file, resolved call sites by the
-   * file of the call and of the body, and the summaries with a callee never summarised.
-   */
-  private byFile = new Map<ts.SourceFile, Set<FunctionNode>>();
-  private callersOf = new Map<FunctionNode, Set<FunctionNode>>();
-  private callsIntoFile = new Map<ts.SourceFile, Set<FunctionNode>>();
-  private callsByFile = new Map<ts.SourceFile, Set<ts.Node>>();
-  private frontier = new Set<FunctionNode>();
+  /** The summaries, resolved callees and their indexes: what {@link adopt} hands from one program to the next. */
+  private state: SummaryState = newState();
   private readonly linear = new Map<FunctionNode, LinearWork>();
   private readonly blockingLoops = new WeakMap<ts.Node, boolean>();
 
@@ -102,12 +92,12 @@ export class Summaries {
 
   /** What a call invokes, cached per call site. */
   callee = (call: ts.CallExpression | ts.NewExpression): CalleeInfo | undefined => {
-    let c = this.calleeCache.get(call);
+    let c = this.state.calleeCache.get(call);
     if (c === undefined) {
       c = resolveCallee(this.checker, call) ?? null;
-      this.calleeCache.set(call, c);
-      addTo(this.callsByFile, call.getSourceFile(), call);
-      if (c?.body) addTo(this.callsByFile, c.body.getSourceFile(), call);
+      this.state.calleeCache.set(call, c);
+      addTo(this.state.callsByFile, call.getSourceFile(), call);
+      if (c?.body) addTo(this.state.callsByFile, c.body.getSourceFile(), call);
     }
     return c ?? undefined;
   };
@@ -172,25 +162,17 @@ export class Summaries {
    * files `staleFile` names are visited. Linear-work facts are recomputed on demand.
    */
   adopt(previous: Summaries, staleFile: (sf: ts.SourceFile) => boolean, staleNode: (n: ts.Node) => boolean): void {
-    Object.assign(this, {
-      cache: previous.cache,
-      calleeCache: previous.calleeCache,
-      byFile: previous.byFile,
-      callersOf: previous.callersOf,
-      callsIntoFile: previous.callsIntoFile,
-      callsByFile: previous.callsByFile,
-      frontier: previous.frontier,
-    });
+    this.state = previous.state;
     const dropped = new Set<FunctionNode>();
-    for (const [sf, fns] of this.byFile) if (staleFile(sf)) for (const fn of fns) if (staleNode(fn)) dropped.add(fn);
-    for (const [sf, callers] of this.callsIntoFile) {
-      if (staleFile(sf)) for (const fn of callers) if (this.cache.get(fn)?.calls.some((c) => staleNode(c.callee))) dropped.add(fn);
+    for (const [sf, fns] of this.state.byFile) if (staleFile(sf)) for (const fn of fns) if (staleNode(fn)) dropped.add(fn);
+    for (const [sf, callers] of this.state.callsIntoFile) {
+      if (staleFile(sf)) for (const fn of callers) if (this.state.cache.get(fn)?.calls.some((c) => staleNode(c.callee))) dropped.add(fn);
     }
     // A callee never summarised (past the reach limits) may itself call into a stale file.
-    for (const fn of this.frontier) dropped.add(fn);
+    for (const fn of this.state.frontier) dropped.add(fn);
     const queue = [...dropped];
     while (queue.length) {
-      for (const caller of this.callersOf.get(queue.pop()!) ?? []) {
+      for (const caller of this.state.callersOf.get(queue.pop()!) ?? []) {
         if (!dropped.has(caller)) {
           dropped.add(caller);
           queue.push(caller);
@@ -198,54 +180,54 @@ export class Summaries {
       }
     }
     for (const fn of dropped) this.forget(fn);
-    for (const [sf, calls] of this.callsByFile) {
+    for (const [sf, calls] of this.state.callsByFile) {
       if (!staleFile(sf)) continue;
       for (const call of calls) {
-        const c = this.calleeCache.get(call);
+        const c = this.state.calleeCache.get(call);
         if (c !== undefined && !staleNode(call) && !(c?.body && staleNode(c.body))) continue;
-        this.calleeCache.delete(call);
+        this.state.calleeCache.delete(call);
         calls.delete(call);
-        this.callsByFile.get(call.getSourceFile())?.delete(call);
-        if (c?.body) this.callsByFile.get(c.body.getSourceFile())?.delete(call);
+        this.state.callsByFile.get(call.getSourceFile())?.delete(call);
+        if (c?.body) this.state.callsByFile.get(c.body.getSourceFile())?.delete(call);
       }
     }
-    for (const index of [this.byFile, this.callsIntoFile, this.callsByFile]) for (const [sf, set] of index) if (set.size === 0) index.delete(sf);
+    for (const index of [this.state.byFile, this.state.callsIntoFile, this.state.callsByFile]) for (const [sf, set] of index) if (set.size === 0) index.delete(sf);
   }
 
   /** Drops a summary and its entries in the indexes. */
   private forget(fn: FunctionNode): void {
-    const s = this.cache.get(fn);
-    this.frontier.delete(fn);
+    const s = this.state.cache.get(fn);
+    this.state.frontier.delete(fn);
     if (!s) return;
-    this.cache.delete(fn);
-    this.byFile.get(fn.getSourceFile())?.delete(fn);
+    this.state.cache.delete(fn);
+    this.state.byFile.get(fn.getSourceFile())?.delete(fn);
     for (const c of s.calls) {
-      const callers = this.callersOf.get(c.callee);
+      const callers = this.state.callersOf.get(c.callee);
       callers?.delete(fn);
       // Every caller of a dropped callee is dropped too: no entry is left to keep an old file's nodes alive.
-      if (callers?.size === 0) this.callersOf.delete(c.callee);
-      this.callsIntoFile.get(c.callee.getSourceFile())?.delete(fn);
+      if (callers?.size === 0) this.state.callersOf.delete(c.callee);
+      this.state.callsIntoFile.get(c.callee.getSourceFile())?.delete(fn);
     }
   }
 
   /** Records a new summary in the indexes; its callers whose callees are now all summarised leave the frontier. */
   private remember(fn: FunctionNode, s: FnSummary): void {
-    addTo(this.byFile, fn.getSourceFile(), fn);
+    addTo(this.state.byFile, fn.getSourceFile(), fn);
     for (const c of s.calls) {
-      addTo(this.callersOf, c.callee, fn);
-      addTo(this.callsIntoFile, c.callee.getSourceFile(), fn);
+      addTo(this.state.callersOf, c.callee, fn);
+      addTo(this.state.callsIntoFile, c.callee.getSourceFile(), fn);
     }
-    if (s.calls.some((c) => !this.cache.has(c.callee))) this.frontier.add(fn);
-    for (const caller of this.callersOf.get(fn) ?? []) {
-      if (this.frontier.has(caller) && this.cache.get(caller)!.calls.every((c) => this.cache.has(c.callee))) this.frontier.delete(caller);
+    if (s.calls.some((c) => !this.state.cache.has(c.callee))) this.state.frontier.add(fn);
+    for (const caller of this.state.callersOf.get(fn) ?? []) {
+      if (this.state.frontier.has(caller) && this.state.cache.get(caller)!.calls.every((c) => this.state.cache.has(c.callee))) this.state.frontier.delete(caller);
     }
   }
 
   get(fn: FunctionNode): FnSummary {
-    let s = this.cache.get(fn);
+    let s = this.state.cache.get(fn);
     if (!s) {
       s = this.build(fn);
-      this.cache.set(fn, s);
+      this.state.cache.set(fn, s);
       this.remember(fn, s);
     }
     return s;
@@ -295,6 +277,25 @@ export class Summaries {
     });
     return summary;
   }
+}
+
+/**
+ * Summaries by the file of their function, summarised callers by callee and by the callee's file, resolved call
+ * sites by the file of the call and of the body, and the summaries with a callee never summarised: indexes that
+ * let {@link Summaries.adopt} find what an edit touches without visiting every summary.
+ */
+interface SummaryState {
+  cache: Map<FunctionNode, FnSummary>;
+  calleeCache: Map<ts.Node, CalleeInfo | null>;
+  byFile: Map<ts.SourceFile, Set<FunctionNode>>;
+  callersOf: Map<FunctionNode, Set<FunctionNode>>;
+  callsIntoFile: Map<ts.SourceFile, Set<FunctionNode>>;
+  callsByFile: Map<ts.SourceFile, Set<ts.Node>>;
+  frontier: Set<FunctionNode>;
+}
+
+function newState(): SummaryState {
+  return { cache: new Map(), calleeCache: new Map(), byFile: new Map(), callersOf: new Map(), callsIntoFile: new Map(), callsByFile: new Map(), frontier: new Set() };
 }
 
 function addTo<K, V>(index: Map<K, Set<V>>, key: K, value: V): void {
