@@ -13,7 +13,7 @@ import { isInside, pathToUri, uriToPath } from './uri';
  * `analyzeAsync` analyses run `analyze` in one go (no progress steps, no cancellation midway); without
  * `firstLook` the first diagnostics of a root wait for its full analysis.
  */
-export type WorkspaceLike = Pick<Workspace, 'setOverlay' | 'updateSettings' | 'analyze'> & Partial<Pick<Workspace, 'analyzeAsync' | 'loopSizing' | 'firstLook'>>;
+export type WorkspaceLike = Pick<Workspace, 'setOverlay' | 'updateSettings' | 'analyze'> & Partial<Pick<Workspace, 'analyzeAsync' | 'loopSizing' | 'firstLook' | 'isLoaded'>>;
 
 /** Creates the engine workspace for a root; may throw (then that root is not analysed). */
 export type WorkspaceFactory = (options: WorkspaceOptions) => WorkspaceLike;
@@ -104,6 +104,11 @@ export class Workspaces {
       slot.settings = key;
     }
     return slot.ws;
+  }
+
+  /** Whether the entry's engine workspace exists and has its programs loaded (never creates one). */
+  isLoaded(entry: WorkspaceEntry): boolean {
+    return this.engines.get(entry.key)?.ws.isLoaded?.() === true;
   }
 
   /** The unsaved text of the entry's files: [absolute path, text] pairs (what the audit worker applies). */

@@ -124,5 +124,10 @@ describe('audit worker: a worker that dies', () => {
     const audit = (await client.connection.sendRequest(AuditWorkspaceRequest, {})) as AuditWorkspaceResult;
     assert.ok(audit.roots[0]!.findings.some((f) => f.ruleId === 'unbounded-fanout/promise-all'), JSON.stringify(audit.roots[0]?.findings.map((f) => f.ruleId)));
     assert.equal(client.logs.filter((l) => l === 'LoopLens: audit worker started').length, started, 'no worker started for a loaded root');
+    // Closing the file keeps the root's program loaded on this thread: still no worker (it would die here).
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    const closed = (await client.connection.sendRequest(AuditWorkspaceRequest, {})) as AuditWorkspaceResult;
+    assert.deepEqual(closed.roots[0]!.findings, audit.roots[0]!.findings);
+    assert.equal(client.logs.filter((l) => l === 'LoopLens: audit worker started').length, started, 'no worker started after the file closed');
   });
 });

@@ -114,6 +114,11 @@ export class Workspace {
     this.settings = next;
   }
 
+  /** Whether the programs are loaded: an analysis now starts without the (uninterruptible) program build. */
+  isLoaded(): boolean {
+    return this.loaded !== undefined;
+  }
+
   /** Forgets the loaded program (files added or removed on disk); the next analysis loads it again. */
   reload(): void {
     this.loaded = undefined;
