@@ -28,6 +28,23 @@ describe('monorepo with two tsconfigs and project references', () => {
     ]);
   });
 
+  it('loads only the files under `within`, and what they import', () => {
+    const { parts } = loadProjects(ROOT, [], undefined, [join(ROOT, 'packages/api')]);
+    const owners = parts.flatMap((p) => [...p.own].map(rel)).sort();
+    assert.deepEqual(owners, ['packages/api/src/server.ts']);
+    const program = parts[0]!.project.getProgram().compilerObject;
+    const parsed = program.getSourceFiles().map((sf) => normalizePath(sf.fileName)).filter((f) => f.startsWith(ROOT + '/') && !f.includes('/node_modules/')).map(rel).sort();
+    assert.deepEqual(parsed, ['packages/api/src/server.ts', 'packages/lib/src/hash.ts']);
+  });
+
+  it('a workspace opened `within` one package reports that package as the whole-root analysis does', () => {
+    const api = join(ROOT, 'packages/api');
+    const whole = new Workspace({ root: ROOT }).analyze({ paths: [api] });
+    const within = new Workspace({ root: ROOT, within: [api] }).analyze({ paths: [api] });
+    assert.deepEqual(within.findings, whole.findings);
+    assert.deepEqual(within.files, whole.files);
+  });
+
   it('reports the blocking call in lib through the api handler, and the script outside any package', () => {
     const result = new Workspace({ root: ROOT }).analyze();
     assert.deepEqual(

@@ -26,12 +26,13 @@ export async function analyzeGroups(
 ): Promise<GroupAnalysis[]> {
   const out: GroupAnalysis[] = [];
   for (const group of groups) {
+    const wholeRoot = group.paths.length === 1 && group.paths[0] === group.root;
     const workspace = engine.createWorkspace({
       root: group.root,
       settings,
       ...(group.tsconfig ? { tsconfig: group.tsconfig } : {}),
+      ...(wholeRoot ? {} : { within: group.paths }),
     });
-    const wholeRoot = group.paths.length === 1 && group.paths[0] === group.root;
     const onStep = progress && ((step: AnalysisStep) => progress.step(group.root, step));
     const result = await workspace.analyze({ ...(wholeRoot ? {} : { paths: group.paths }), ...(token ? { token } : {}), ...(onStep ? { onStep } : {}) });
     out.push({ group, workspace, result });

@@ -185,11 +185,16 @@ function createProject(root: string, configPath: string | undefined, skipped: Sk
   return project;
 }
 
-/** The source files under `root` to analyse, sorted: not excluded, not in dot-folders (`dot: false`), not .gitignored. */
-export function sourceFiles(root: string, exclude: readonly string[]): string[] {
+/**
+ * The source files under `root` to analyse, sorted: not excluded, not in dot-folders (`dot: false`), not
+ * .gitignored, and when `within` (absolute files or folders) is given, at or under one of them.
+ */
+export function sourceFiles(root: string, exclude: readonly string[], within?: readonly string[]): string[] {
   const ignored = gitignored(root);
   const files = globSync(SOURCE_GLOB, { cwd: root, absolute: true, ignore: [...ALWAYS_EXCLUDED, ...exclude], followSymbolicLinks: false, dot: false });
-  return files.filter((f) => !ignored(f)).sort();
+  const under = within?.map((p) => normalizePath(nodePath.resolve(p)));
+  const wanted = (f: string) => !under || under.some((p) => { const n = normalizePath(f); return n === p || n.startsWith(p + '/'); });
+  return files.filter((f) => !ignored(f) && wanted(f)).sort();
 }
 
 /** Adds a file to a project, or records why it is skipped; true when added. */
@@ -268,19 +273,20 @@ function ambientTypes(options: ts.CompilerOptions, containing: string): string[]
 }
 
 /**
- * Loads a project rooted at `root` (absolute) as one program. `exclude` globs (relative to root) keep files out.
+ * Loads a project rooted at `root` (absolute) as one program. `exclude` globs (relative to root) keep files out;
+ * `within` (absolute files or folders) limits its source files to those under them (see {@link loadProjectsSteps}).
  * Never throws for a bad tsconfig: it falls back to defaults and records why in `skipped`.
  */
-export function loadProject(root: string, exclude: readonly string[], tsconfig?: string): LoadedProject {
-  return runSync(loadProjectSteps(root, exclude, tsconfig));
+export function loadProject(root: string, exclude: readonly string[], tsconfig?: string, within?: readonly string[]): LoadedProject {
+  return runSync(loadProjectSteps(root, exclude, tsconfig, within));
 }
 
 /** {@link loadProject} as steps: yields before each source file is read and parsed (see ./steps). */
-export function* loadProjectSteps(root: string, exclude: readonly string[], tsconfig?: string): Generator<AnalysisStep, LoadedProject> {
+export function* loadProjectSteps(root: string, exclude: readonly string[], tsconfig?: string, within?: readonly string[]): Generator<AnalysisStep, LoadedProject> {
   const skipped: SkippedFile[] = [];
   const configPath = tsconfig ?? findTsconfig(root);
   const project = createProject(root, configPath, skipped);
-  const files = sourceFiles(root, exclude);
+  const files = sourceFiles(root, exclude, within);
   for (const [i, file] of files.entries()) {
     yield { phase: 'parse', filesDone: i, files: files.length };
     addFile(project, file, skipped);
@@ -294,16 +300,18 @@ export function* loadProjectSteps(root: string, exclude: readonly string[], tsco
  * `jsx`; project references are followed as ordinary imports). Files under no tsconfig of the folder use the
  * nearest one at or above `root`; a solution-style tsconfig (`"files": []`, only `references`) or none at all
  * means defaults. With `tsconfig` given (`--tsconfig`), everything is one program with it. tsconfig files in
- * excluded, .gitignored or dot-folders do not count. Never throws for a bad tsconfig.
+ * excluded, .gitignored or dot-folders do not count. With `within` (absolute files or folders), only the source
+ * files under them are loaded; a file outside them enters a program only when one of those imports it. Never
+ * throws for a bad tsconfig.
  */
-export function loadProjects(root: string, exclude: readonly string[], tsconfig?: string): LoadedProjects {
-  return runSync(loadProjectsSteps(root, exclude, tsconfig));
+export function loadProjects(root: string, exclude: readonly string[], tsconfig?: string, within?: readonly string[]): LoadedProjects {
+  return runSync(loadProjectsSteps(root, exclude, tsconfig, within));
 }
 
 /** {@link loadProjects} as steps: yields before each source file is read and parsed, over all programs (see ./steps). */
-export function* loadProjectsSteps(root: string, exclude: readonly string[], tsconfig?: string): Generator<AnalysisStep, LoadedProjects> {
+export function* loadProjectsSteps(root: string, exclude: readonly string[], tsconfig?: string, within?: readonly string[]): Generator<AnalysisStep, LoadedProjects> {
   if (tsconfig) {
-    const one: LoadedProject = yield* loadProjectSteps(root, exclude, tsconfig);
+    const one: LoadedProject = yield* loadProjectSteps(root, exclude, tsconfig, within);
     const own = new Set(one.project.getSourceFiles().map((sf) => normalizePath(sf.getFilePath())));
     return { parts: [{ project: one.project, tsconfig, own }], skipped: one.skipped };
   }
@@ -330,7 +338,7 @@ export function* loadProjectsSteps(root: string, exclude: readonly string[], tsc
     }
     return usable(top);
   };
-  const files = sourceFiles(root, exclude);
+  const files = sourceFiles(root, exclude, within);
   const parts = new Map<string | undefined, ProjectPart>();
   for (const [i, file] of files.entries()) {
     yield { phase: 'parse', filesDone: i, files: files.length };

@@ -24,6 +24,12 @@ export interface WorkspaceOptions {
    */
   tsconfig?: string;
   settings?: Partial<EngineSettings>;
+  /**
+   * Files or folders (absolute) whose source files the programs are built from; default the whole root. Files
+   * outside them are parsed only when imported, so a one-shot audit of `src` does not parse the package's
+   * bundled client code, scripts or specs. Handlers and mount prefixes declared only outside them are not seen.
+   */
+  within?: string[];
 }
 
 /** Options for one analysis run. */
@@ -49,6 +55,7 @@ export class Workspace {
   readonly root: string;
   settings: EngineSettings;
   private readonly tsconfig?: string;
+  private readonly within?: string[];
   private readonly overlays = new Map<string, string>();
   private loaded?: LoadedProjects;
   /** The sliced load under way (see analyzeAsync). */
@@ -61,6 +68,7 @@ export class Workspace {
   constructor(options: WorkspaceOptions) {
     this.root = normalizePath(nodePath.resolve(options.root));
     this.tsconfig = options.tsconfig;
+    if (options.within) this.within = options.within;
     this.settings = resolveSettings(options.settings);
   }
 
@@ -136,7 +144,7 @@ export class Workspace {
   /** The loaded programs, loading them first when needed (as steps: one per source file parsed). */
   private *loadSteps(): Generator<AnalysisStep, LoadedProjects> {
     if (!this.loaded) {
-      const loaded: LoadedProjects = yield* loadProjectsSteps(this.root, this.settings.exclude, this.tsconfig);
+      const loaded: LoadedProjects = yield* loadProjectsSteps(this.root, this.settings.exclude, this.tsconfig, this.within);
       this.loaded = loaded;
       this.overBudget.clear();
       for (const { project } of loaded.parts) for (const sf of project.getSourceFiles()) this.addChecked(project, sf);
