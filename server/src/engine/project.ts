@@ -108,14 +108,21 @@ export function readSource(file: string): string | { skip: string } {
 }
 
 /**
- * The real file system, except that a text the loader has just read (to decide whether to skip the file) is
- * handed to ts-morph's next read of that path instead of being read again. ts-morph's own
- * `createSourceFile(path, text, { overwrite: true })` would read the file anyway (it loads the existing file
- * before overwriting it) and mark the file unsaved; through `addSourceFileAtPath` the file stays an on-disk,
- * saved file, so `refreshFromFileSystemSync` behaves as for any other file.
+ * The real file system, with two differences:
+ * - a text the loader has just read (to decide whether to skip the file) is handed to ts-morph's next read of
+ *   that path instead of being read again. ts-morph's own `createSourceFile(path, text, { overwrite: true })`
+ *   would read the file anyway (it loads the existing file before overwriting it) and mark the file unsaved;
+ *   through `addSourceFileAtPath` the file stays an on-disk, saved file, so `refreshFromFileSystemSync` behaves
+ *   as for any other file;
+ * - whether a path exists is remembered, as `tsc` remembers it (`changeCompilerHostLikeToUseCache`): module
+ *   resolution probes the same candidate paths from many files (on `@budibase/server` 32,000 stat calls against
+ *   `tsc`'s 17,700). {@link forget} drops what was remembered; the project calls it whenever its set of files
+ *   changes (./resolution.ts#forgetResolutions), and a file created outside the editor reloads the project.
  */
 class PrereadFileSystem extends RealFileSystemHost {
   private readonly preread = new Map<string, string>();
+  private readonly files = new Map<string, boolean>();
+  private readonly directories = new Map<string, boolean>();
 
   /** Adds `file` (absolute) to `project` with `text`, read once by the caller. Throws what ts-morph throws. */
   addWithText(project: Project, file: string, text: string): void {
@@ -128,6 +135,12 @@ class PrereadFileSystem extends RealFileSystemHost {
     }
   }
 
+  /** Forgets which paths exist. */
+  forget(): void {
+    this.files.clear();
+    this.directories.clear();
+  }
+
   override readFileSync(filePath: string, encoding?: string): string {
     const text = this.preread.get(normalizePath(filePath));
     if (text !== undefined) {
@@ -135,6 +148,18 @@ class PrereadFileSystem extends RealFileSystemHost {
       return text;
     }
     return super.readFileSync(filePath, encoding);
+  }
+
+  override fileExistsSync(filePath: string): boolean {
+    let yes = this.files.get(filePath);
+    if (yes === undefined) this.files.set(filePath, (yes = super.fileExistsSync(filePath)));
+    return yes;
+  }
+
+  override directoryExistsSync(dirPath: string): boolean {
+    let yes = this.directories.get(dirPath);
+    if (yes === undefined) this.directories.set(dirPath, (yes = super.directoryExistsSync(dirPath)));
+    return yes;
   }
 }
 
@@ -161,7 +186,7 @@ function newProject(options: Pick<ProjectOptions, 'tsConfigFilePath' | 'skipAddi
   const resolution = cachedResolution();
   const project = new Project({ ...options, fileSystem, resolutionHost: resolution.factory });
   fileSystems.set(project, fileSystem);
-  resolution.attach(project);
+  resolution.attach(project, () => fileSystem.forget());
   return project;
 }
 

@@ -19,9 +19,10 @@ const forgetters = new WeakMap<Project, () => void>();
 
 /**
  * A ts-morph `resolutionHost` factory backed by caches that outlive each program, and a function that links it to
- * its project once constructed (for {@link forgetResolutions}). One factory per Project.
+ * its project once constructed (for {@link forgetResolutions}, which also calls `alsoForget`: the project's
+ * cache of which paths exist). One factory per Project.
  */
-export function cachedResolution(): { factory: ResolutionHostFactory; attach(project: Project): void } {
+export function cachedResolution(): { factory: ResolutionHostFactory; attach(project: Project, alsoForget?: () => void): void } {
   let caches: Caches | undefined;
   let options: ts.CompilerOptions | undefined;
   let optionsKey = '';
@@ -59,6 +60,8 @@ export function cachedResolution(): { factory: ResolutionHostFactory; attach(pro
   const factory: ResolutionHostFactory = (moduleResolutionHost, getCompilerOptions) => {
     host = moduleResolutionHost;
     return {
+      // Read by ts.createProgram from its compiler host: the bundles' ts-morph passes it on (scripts/build.mjs).
+      getModuleResolutionCache: () => current(getCompilerOptions()).modules,
       resolveModuleNames(this: unknown, moduleNames, containingFile, _reused, redirectedReference, compilerOptions, containingSourceFile) {
         const opts = compilerOptions ?? getCompilerOptions();
         lend(this, opts);
@@ -80,7 +83,14 @@ export function cachedResolution(): { factory: ResolutionHostFactory; attach(pro
       },
     };
   };
-  return { factory, attach: (project) => forgetters.set(project, forget) };
+  return {
+    factory,
+    attach: (project, alsoForget) =>
+      forgetters.set(project, () => {
+        forget();
+        alsoForget?.();
+      }),
+  };
 }
 
 /** Forgets `project`'s cached resolutions (after a file was added to it or removed from it); a no-op for other projects. */
