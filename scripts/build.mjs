@@ -62,6 +62,8 @@ const common = {
   target: 'node20',
   format: 'cjs',
   sourcemap: true,
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
 };
 
