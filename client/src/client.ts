@@ -38,7 +38,10 @@ export function createLanguageClient(context: ExtensionContext, outputChannel: L
   // Project and config files the server reloads on; the client forwards their changes as
   // workspace/didChangeWatchedFiles.
   const projectFiles = workspace.createFileSystemWatcher('**/{tsconfig*.json,jsconfig*.json,package.json,.looplensrc.json,.looplensrc,looplens.config.json}');
-  context.subscriptions.push(projectFiles);
+  // Source files created or deleted outside the editor (a checkout, a code generator): the server adds them to
+  // or removes them from its loaded programs. Content changes of open files arrive as didChange instead.
+  const sourceFiles = workspace.createFileSystemWatcher('**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}', false, true, false);
+  context.subscriptions.push(projectFiles, sourceFiles);
   // The server's setting keys (section-relative), from the manifest so they are declared once.
   const properties = (context.extension.packageJSON as { contributes: { configuration: { properties: Record<string, unknown> } } }).contributes.configuration.properties;
   const keys = Object.keys(properties)
@@ -51,7 +54,7 @@ export function createLanguageClient(context: ExtensionContext, outputChannel: L
     // Settings: the server registers for workspace/didChangeConfiguration itself and pulls the `looplens`
     // section, so no configurationSection here. It gets only the keys the user set (./explicitSettings.ts):
     // defaults and the config file are applied on the server's side.
-    synchronize: { fileEvents: projectFiles },
+    synchronize: { fileEvents: [projectFiles, sourceFiles] },
     middleware: {
       workspace: {
         configuration: async (params, token, next) => {

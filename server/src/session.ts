@@ -41,6 +41,8 @@ export interface ClientSupport {
 const LANGUAGES = new Set(['typescript', 'typescriptreact', 'javascript', 'javascriptreact']);
 const SCRIPT = /\.(c|m)?[jt]sx?$/i;
 const PROJECT_FILE = /(^|\/)(tsconfig|jsconfig)[^/]*\.json$|(^|\/)package\.json$/;
+/** What the engine analyses (engine/project.ts SOURCE_GLOB). */
+const SOURCE_FILE = /\.(?:ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 /** The config file names (package.json may hold the `looplens` key). */
 const CONFIG_FILE_NAMES = new Set<string>(CONFIG_FILES);
 
@@ -115,17 +117,32 @@ export class Session {
 
   /**
    * Watched files changed: reload the projects whose tsconfig/jsconfig/package.json changed, and re-read the
-   * settings when a config file (or a package.json, which may hold the `looplens` key) changed.
+   * settings when a config file (or a package.json, which may hold the `looplens` key) changed. Source files
+   * created or deleted on disk (the client sends no content changes for them) update the loaded programs in
+   * place, and the audit worker's copy of their root is dropped.
    */
   watchedFilesChanged(uris: readonly string[]): void {
     let reload = false;
+    const sources: string[] = [];
     for (const uri of uris) {
       const file = uriToPath(uri);
       if (!file) continue;
+      if (SOURCE_FILE.test(file)) {
+        sources.push(file);
+        continue;
+      }
       if (PROJECT_FILE.test(file)) this.auditRunner?.reload(this.workspaces.reloadFor(file).root);
       const config = CONFIG_FILE_NAMES.has(file.slice(file.lastIndexOf('/') + 1));
       if (config) this.settings.clear();
       reload ||= config || PROJECT_FILE.test(file);
+    }
+    if (sources.length > 0) {
+      let entries: WorkspaceEntry[] = [];
+      this.guard('updating created or deleted files', () => {
+        entries = this.workspaces.filesCreatedOrDeleted(sources);
+      });
+      for (const entry of entries) this.auditRunner?.reload(entry.root);
+      reload = true;
     }
     if (reload) this.refreshAll();
   }

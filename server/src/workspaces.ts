@@ -13,7 +13,7 @@ import { isInside, pathToUri, uriToPath } from './uri';
  * `analyzeAsync` analyses run `analyze` in one go (no progress steps, no cancellation midway); without
  * `firstLook` the first diagnostics of a root wait for its full analysis.
  */
-export type WorkspaceLike = Pick<Workspace, 'setOverlay' | 'updateSettings' | 'analyze'> & Partial<Pick<Workspace, 'analyzeAsync' | 'loopSizing' | 'firstLook' | 'isLoaded'>>;
+export type WorkspaceLike = Pick<Workspace, 'setOverlay' | 'updateSettings' | 'analyze'> & Partial<Pick<Workspace, 'analyzeAsync' | 'loopSizing' | 'firstLook' | 'isLoaded' | 'filesCreatedOrDeleted'>>;
 
 /** Creates the engine workspace for a root; may throw (then that root is not analysed). */
 export type WorkspaceFactory = (options: WorkspaceOptions) => WorkspaceLike;
@@ -121,6 +121,20 @@ export class Workspaces {
     if (text === undefined) this.overlays.delete(file);
     else this.overlays.set(file, text);
     this.engines.get(this.entryFor(file).key)?.ws.setOverlay(file, text);
+  }
+
+  /**
+   * Source files created or deleted on disk (absolute paths): each existing engine workspace updates its
+   * programs (Workspace.filesCreatedOrDeleted). Returns the entries concerned.
+   */
+  filesCreatedOrDeleted(files: readonly string[]): WorkspaceEntry[] {
+    const byEntry = new Map<WorkspaceEntry, string[]>();
+    for (const file of files) {
+      const entry = this.entryFor(file);
+      byEntry.set(entry, [...(byEntry.get(entry) ?? []), file]);
+    }
+    for (const [entry, those] of byEntry) this.engines.get(entry.key)?.ws.filesCreatedOrDeleted?.(those);
+    return [...byEntry.keys()];
   }
 
   /** Drops the engine workspace of the entry containing `file` so the next use reloads the project. */

@@ -158,6 +158,30 @@ describe('incremental re-analysis after edits', () => {
     assert.deepEqual(loops(kept), []);
   });
 
+  it('a file created on disk outside the editor joins the program once reported, and leaves it once deleted', () => {
+    // Which paths exist is cached with the resolutions (server/src/engine/project.ts PrereadFileSystem).
+    const orders = FILES['src/orders.ts']!
+      .replace("import { query } from './db';", "import { query } from './db';\nimport { crunch } from './generated';")
+      .replace('  res.json({ best: score(rows), n });', '  res.json({ best: score(rows), n, c: crunch(rows) });');
+    const generated = ["import type { Row } from './db';", 'export function crunch(rows: Row[]): number {', '  let s = 0;', '  for (const a of rows) for (const b of rows) s += a.id * b.id;', '  return s;', '}', ''].join('\n');
+    const file = join(root, 'src/generated.ts');
+    const kept = new Workspace({ root });
+    kept.setOverlay(path('src/orders.ts'), orders);
+    const loops = () => kept.analyze().findings.filter((f) => f.ruleId === 'blocking-cpu/data-loop').map((f) => `${f.location.file.slice(root.length)}:${f.location.range.start.line + 1}`);
+    try {
+      assert.deepEqual(loops(), []);
+      writeFileSync(file, generated);
+      assert.deepEqual(loops(), [], 'not seen before it is reported');
+      kept.filesCreatedOrDeleted([file]);
+      assert.deepEqual(loops(), ['/src/generated.ts:4']);
+      rmSync(file);
+      kept.filesCreatedOrDeleted([file]);
+      assert.deepEqual(loops(), []);
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+
   it('the first look (before the folder loads) follows the handlers of the files importing the open file', () => {
     const ws = new Workspace({ root });
     const open = path('src/helpers.ts');

@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import {
   DidChangeTextDocumentNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
   DidOpenTextDocumentNotification,
   ExitNotification,
   InitializedNotification,
@@ -72,6 +74,14 @@ async function stop({ child, client }: { child: ChildProcessWithoutNullStreams; 
   client.connection.dispose();
 }
 
+/** Writes a NodeNext express project (package.json, tsconfig.json including `src/`) into `root`. */
+function writeProject(root: string, name: string): void {
+  buildIfStale();
+  mkdirSync(join(root, 'src'));
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ name, private: true, type: 'module', dependencies: { express: '^4.21.0' } }));
+  writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true }, include: ['src'] }));
+}
+
 /** The diagnostics published for `uri` at `version` after the `mark`-th publish, waiting for them. */
 async function published(client: TestClient, uri: string, version: number, mark: number): Promise<Diagnostic[]> {
   return (await client.nextDiagnostics(uri, mark, (p) => p.version === version)).diagnostics;
@@ -82,10 +92,7 @@ describe('incremental re-analysis in the server', () => {
   after(() => rmSync(root, { recursive: true, force: true }));
 
   test('after each edit, both open documents get the diagnostics a cold server gives for the same texts', async () => {
-    buildIfStale();
-    mkdirSync(join(root, 'src'));
-    writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'incremental', private: true, type: 'module', dependencies: { express: '^4.21.0' } }));
-    writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true }, include: ['src'] }));
+    writeProject(root, 'incremental');
     writeFileSync(join(root, 'src', 'app.ts'), ROUTES);
     writeFileSync(join(root, 'src', 'orders.ts'), ORDERS);
     const docs = { app: { uri: pathToUri(`${root}/src/app.ts`), text: ROUTES, version: 1 }, orders: { uri: pathToUri(`${root}/src/orders.ts`), text: ORDERS, version: 1 } };
@@ -130,6 +137,49 @@ describe('incremental re-analysis in the server', () => {
       assert.ok(seen.size >= 3, `diagnostics changed only ${seen.size} times`);
     } finally {
       await stop(kept);
+    }
+  });
+});
+
+describe('source files created or deleted on disk', () => {
+  const root = mkdtempSync(join(tmpdir(), 'looplens-lsp-created-')).replace(/\\/g, '/');
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  test('a file the open document imports is seen once the client reports it created, and forgotten once deleted', async () => {
+    writeProject(root, 'created');
+    const app = [
+      "import express from 'express';",
+      "import { loadOrders } from './generated.js';",
+      'const app = express();',
+      "app.get('/orders', async (req, res) => {",
+      "  const rows = (await Promise.all(String(req.query.customer).split(',').map((c) => loadOrders(c)))).flat();",
+      '  res.json(rows);',
+      '});',
+      'app.listen(3000);',
+      '',
+    ].join('\n');
+    const generated = ['export async function loadOrders(customer: string): Promise<string[]> {', '  const r = await fetch(`https://orders.example/${customer}`);', '  return (await r.json()) as string[];', '}', ''].join('\n');
+    writeFileSync(join(root, 'src', 'app.ts'), app);
+    const uri = pathToUri(`${root}/src/app.ts`);
+    const generatedUri = pathToUri(`${root}/src/generated.ts`);
+    const server = await start(root);
+    const rules = async (mark: number) => (await published(server.client, uri, 1, mark)).map((d) => `${d.code} ${d.range.start.line + 1}`);
+    try {
+      let mark = server.client.diagnostics.length;
+      await server.client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'typescript', version: 1, text: app } });
+      // The first look, then the full analysis: both without the missing module's promise.
+      await published(server.client, uri, 1, mark);
+      assert.deepEqual(await rules(server.client.diagnostics.length), []);
+      writeFileSync(join(root, 'src', 'generated.ts'), generated);
+      mark = server.client.diagnostics.length;
+      await server.client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: generatedUri, type: FileChangeType.Created }] });
+      assert.deepEqual(await rules(mark), ['unbounded-fanout/promise-all 5']);
+      rmSync(join(root, 'src', 'generated.ts'));
+      mark = server.client.diagnostics.length;
+      await server.client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: generatedUri, type: FileChangeType.Deleted }] });
+      assert.deepEqual(await rules(mark), []);
+    } finally {
+      await stop(server);
     }
   });
 });

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { RealFileSystemHost } from '@ts-morph/common';
 import { Project, ts, type ProjectOptions } from 'ts-morph';
+import { minimatch } from 'minimatch';
 import { globSync } from 'tinyglobby';
 import { normalizePath } from './ast';
 import { cachedResolution } from './resolution';
@@ -222,8 +223,21 @@ export function sourceFiles(root: string, exclude: readonly string[], within?: r
   return files.filter((f) => !ignored(f) && wanted(f)).sort();
 }
 
+/**
+ * Whether {@link sourceFiles} of `root` would list `file` (absolute): a source extension, under the root and
+ * `within` when given, not excluded, not in a dot-folder, not .gitignored. Reads the .gitignore files.
+ */
+export function isSourceFile(root: string, exclude: readonly string[], file: string, within?: readonly string[]): boolean {
+  const rel = nodePath.posix.relative(normalizePath(root), normalizePath(file));
+  if (rel === '' || rel.startsWith('../') || nodePath.isAbsolute(rel) || rel.split('/').some((segment) => segment.startsWith('.'))) return false;
+  const f = normalizePath(file);
+  if (within && !within.some((p) => { const n = normalizePath(nodePath.resolve(p)); return f === n || f.startsWith(n + '/'); })) return false;
+  if (!minimatch(rel, SOURCE_GLOB) || [...ALWAYS_EXCLUDED, ...exclude].some((g) => minimatch(rel, g, { dot: true }))) return false;
+  return !gitignored(root)(file);
+}
+
 /** Adds a file to a project, or records why it is skipped; true when added. */
-function addFile(project: Project, file: string, skipped: SkippedFile[]): boolean {
+export function addFile(project: Project, file: string, skipped: SkippedFile[]): boolean {
   const read = readSource(file);
   if (typeof read !== 'string') {
     skipped.push({ file: normalizePath(file), reason: read.skip });

@@ -7,7 +7,7 @@ import { overBudget } from './budget';
 import { analyzeProgram, analyzeProgramSteps, compareFindings, unusedSuppressionFindings } from './analysis';
 import { loopSizing } from './analysis/concurrency';
 import { IncrementalCache } from './analysis/incremental';
-import { loadFilesProject, loadProjectsSteps, readSource, sourceFiles, type LoadedProjects, type ProjectPart } from './project';
+import { addFile, isSourceFile, loadFilesProject, loadProjectsSteps, readSource, sourceFiles, type LoadedProjects, type ProjectPart } from './project';
 import { forgetResolutions } from './resolution';
 import { resolveSettings, type EngineSettings } from './settings';
 import { runSliced, runSync, type AnalysisStep, type SliceOptions } from './steps';
@@ -60,6 +60,8 @@ export class Workspace {
   private loaded?: LoadedProjects;
   /** The sliced load under way (see analyzeAsync). */
   private loading?: Promise<LoadedProjects>;
+  /** Files created or deleted on disk while the sliced load ran (see filesCreatedOrDeleted). */
+  private readonly diskChangesDuringLoad: string[] = [];
   /** Files left out of the loaded project as over the per-file budget or unparsable overlays, with the reason. */
   private readonly overBudget = new Map<string, string>();
   /** What each program's last analysis keeps for the next one (./analysis/incremental.ts); dropped with the programs. */
@@ -122,6 +124,39 @@ export class Workspace {
     this.settings = next;
   }
 
+  /**
+   * Source files were created or deleted on disk outside the editor (a checkout, a code generator): `files`
+   * absolute. A created file the load would have listed joins the program of its nearest tsconfig; a deleted one
+   * leaves every program (an open document keeps its editor text); which paths exist and how imports resolve
+   * is forgotten, so an import of a created file resolves in the next analysis. Before the first load there is
+   * nothing to update. Never throws: an unreadable file is recorded as skipped.
+   */
+  filesCreatedOrDeleted(files: readonly string[]): void {
+    if (!this.loaded) {
+      // A load under way may have listed the folder before the change: it applies them when it ends.
+      if (this.loading) this.diskChangesDuringLoad.push(...files);
+      return;
+    }
+    for (const file of files.map((f) => normalizePath(nodePath.resolve(f)))) {
+      if (this.overlays.has(file)) continue;
+      if (fs.existsSync(file)) {
+        const part = this.partFor(file);
+        if (!part || part.project.getSourceFile(file) || !isSourceFile(this.root, this.settings.exclude, file, this.within)) continue;
+        if (addFile(part.project, file, this.loaded.skipped)) {
+          part.own.add(file);
+          this.addChecked(part.project, part.project.getSourceFileOrThrow(file));
+        }
+      } else {
+        for (const part of this.loaded.parts) {
+          const sf = part.project.getSourceFile(file);
+          if (sf) part.project.removeSourceFile(sf);
+          part.own.delete(file);
+        }
+      }
+    }
+    for (const part of this.loaded.parts) forgetResolutions(part.project);
+  }
+
   /** Whether the programs are loaded: an analysis now starts without the (uninterruptible) program build. */
   isLoaded(): boolean {
     return this.loaded !== undefined;
@@ -154,6 +189,7 @@ export class Workspace {
         part.own.add(file);
         this.addOverlay(part.project, file, text);
       }
+      this.filesCreatedOrDeleted(this.diskChangesDuringLoad.splice(0));
     }
     return this.loaded;
   }
