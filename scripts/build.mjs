@@ -1,4 +1,4 @@
-// Bundles the four entry points (client, server, the server's audit worker thread, CLI). Type checking is a separate step (`npm run typecheck`).
+// Bundles the entry points (client, server and CLI with their launchers, the server's audit worker thread). Type checking is a separate step (`npm run typecheck`).
 import { chmodSync, cpSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -69,15 +69,14 @@ const common = {
 
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
-  build({ ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' }),
+  // dist/server.js and dist/cli.js are small launchers that run the big bundles through a V8 code cache
+  // (server/src/codeCache.ts); the bundles beside them hold the server and the CLI.
+  build({ ...common, entryPoints: ['server/src/launch.ts'], outfile: 'dist/server.js' }),
+  build({ ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server-main.js' }),
   // Started by the server (server/src/auditRunner.ts) from beside dist/server.js: the audit runs in it.
   build({ ...common, entryPoints: ['server/src/auditWorker.ts'], outfile: 'dist/auditWorker.js' }),
-  build({
-    ...common,
-    entryPoints: ['server/src/cli/main.ts'],
-    outfile: 'dist/cli.js',
-    banner: { js: `#!/usr/bin/env node\n${importMetaShim}` },
-  }),
+  build({ ...common, entryPoints: ['server/src/cli/launch.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${importMetaShim}` } }),
+  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli-main.js' }),
 ]);
 
 // The CLI is the package's bin: keep it executable however dist/ was recreated.

@@ -11,17 +11,17 @@ import { zipEntries, zipRead, type ZipEntry } from './zip';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /**
- * The extension's bundles: the server starts dist/auditWorker.js as its audit thread. The CLI bundle is for the
- * npm package and must not ship in the .vsix.
+ * The extension's bundles: dist/server.js runs dist/server-main.js through the code cache, and the server starts
+ * dist/auditWorker.js as its audit thread. The CLI bundles are for the npm package and must not ship in the .vsix.
  */
-const BUNDLES = ['dist/client.js', 'dist/server.js', 'dist/auditWorker.js'];
+const BUNDLES = ['dist/client.js', 'dist/server.js', 'dist/server-main.js', 'dist/auditWorker.js'];
 /** The config file's JSON schema, contributed through `jsonValidation`. */
 const SCHEMA = 'schemas/looplensrc.schema.json';
 /** What the .vsix may hold (paths inside its `extension/` folder); `syntaxes/` and `schemas/` may hold anything. */
 const SHIPPED = [...BUNDLES, 'package.json', 'readme.md', 'changelog.md', 'LICENSE.txt', 'images/icon.png', SCHEMA];
 const VSIX_METADATA = ['extension.vsixmanifest', '[Content_Types].xml'];
 /** Fails the test even if someone widens the allow-list by mistake. */
-const NEVER = [/(^|\/)dist\/cli\.js$/, /\.map$/, /\.tsx?$/, /(^|\/)node_modules\//, /(^|\/)(test|src|server|client|shared|examples|bench|scripts)\//];
+const NEVER = [/(^|\/)dist\/cli(-main)?\.js$/, /\.map$/, /\.tsx?$/, /(^|\/)node_modules\//, /(^|\/)(test|src|server|client|shared|examples|bench|scripts)\//];
 /** Node's typings ship on purpose (the engine resolves node: calls with them in projects without @types/node). */
 const TYPINGS = /^dist\/types\/node_modules\/(@types\/node|undici-types)\/[^]*\.(d\.ts|json)$|^dist\/types\/node_modules\/(@types\/node|undici-types)\/(LICENSE|README\.md)$/;
 

@@ -1,0 +1,48 @@
+// The launchers' V8 code cache (server/src/codeCache.ts): the bundle runs as `require` would run it, the cache
+// is written on the first run, read (not rewritten) on the next, and a damaged cache is replaced, never fatal.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { REPO } from './helpers';
+
+const dir = mkdtempSync(join(tmpdir(), 'looplens-code-cache-'));
+const bundle = join(dir, 'bundle.js');
+const cacheHome = join(dir, 'cache');
+
+/** Runs `bundle` through runWithCodeCache in a child with its cache under `cacheHome` (env-paths reads XDG_CACHE_HOME on Linux). */
+function run(): { stdout: string; status: number | null } {
+  const code = `require(${JSON.stringify(join(REPO, 'server/src/codeCache.ts'))}).runWithCodeCache(${JSON.stringify(bundle)})`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { cwd: REPO, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
+  return { stdout: r.stdout, status: r.status };
+}
+
+const cacheFiles = () => readdirSync(join(cacheHome, 'looplens-nodejs', 'code-cache')).map((f) => join(cacheHome, 'looplens-nodejs', 'code-cache', f));
+
+describe('code cache of the launchers', { skip: process.platform !== 'linux' && 'the cache folder comes from XDG_CACHE_HOME on Linux only' }, () => {
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs the bundle with its own module scope, writes the cache, then reads it without rewriting', () => {
+    writeFileSync(bundle, "#!/usr/bin/env node\nprocess.stdout.write(JSON.stringify({ file: __filename, dir: __dirname, path: typeof require('node:path').join, same: module.exports === exports }));\n");
+    const first = run();
+    assert.equal(first.status, 0);
+    assert.deepEqual(JSON.parse(first.stdout), { file: bundle, dir, path: 'function', same: true });
+    const [cache] = cacheFiles();
+    assert.ok(cache, 'a cache file is written');
+    const written = statSync(cache).mtimeMs;
+    const second = run();
+    assert.equal(second.stdout, first.stdout);
+    assert.equal(statSync(cache).mtimeMs, written, 'an accepted cache is not rewritten');
+  });
+
+  it('a damaged cache is rejected and replaced; the bundle still runs', () => {
+    const [cache] = cacheFiles();
+    writeFileSync(cache!, 'not a V8 code cache');
+    const r = run();
+    assert.equal(r.status, 0);
+    assert.equal(JSON.parse(r.stdout).same, true);
+    assert.notEqual(readFileSync(cache!, 'utf8'), 'not a V8 code cache');
+  });
+});
