@@ -7,6 +7,7 @@
  * A fixed wait adds itself to every edit's latency; it only pays off when a run costs more than the wait, since
  * a run the next keystroke cancels is work thrown away. So an analysis that takes 30 ms starts 30 ms after the
  * last keystroke, and a project whose analysis takes seconds waits the full `delayMs` for typing to pause.
+ * A key that has not run yet (a folder's first opened document) starts at once: nobody is typing in it yet.
  */
 import { CancellationTokenSource, type CancellationToken } from 'vscode-languageserver';
 
@@ -20,7 +21,7 @@ export class Debouncer {
 
   /**
    * @param job the work per key; its rejections go to `onError` (never unhandled).
-   * @param delayMs longest quiet period in milliseconds before the job starts (the first run waits this long).
+   * @param delayMs longest quiet period in milliseconds before the job starts.
    */
   constructor(
     private readonly job: Job,
@@ -41,9 +42,9 @@ export class Debouncer {
     await this.running.get(key)?.done;
   }
 
-  /** The quiet period before `key`'s next run (milliseconds): its last run's duration, at most `delayMs`. */
+  /** The quiet period before `key`'s next run (milliseconds): its last run's duration, at most `delayMs`; 0 before its first run. */
   quietMs(key: string): number {
-    return Math.min(this.delayMs, this.lastRunMs.get(key) ?? this.delayMs);
+    return Math.min(this.delayMs, this.lastRunMs.get(key) ?? 0);
   }
 
   /** Cancels the pending and running job of every key. */

@@ -62,13 +62,24 @@ function handlerIn(text: string): Handler {
 
 let analyses = 0;
 const overlays = new Map<string, string>();
+/** The double's analyses wait for this: a test holds it closed to ask for a hover while an analysis is pending. */
+let gate: Promise<void> = Promise.resolve();
+let open = () => {};
+const closeGate = () => {
+  gate = new Promise((resolve) => (open = resolve));
+};
+const analyze = (): AnalysisResult => {
+  analyses++;
+  const text = overlays.get(file);
+  return { handlers: text ? [handlerIn(text)] : [], findings: [], skipped: [], files: [...overlays.keys()] };
+};
 const fakeWorkspace: WorkspaceLike = {
   setOverlay: (f: string, text: string | undefined) => void (text === undefined ? overlays.delete(f) : overlays.set(f, text)),
   updateSettings: () => undefined,
-  analyze: (): AnalysisResult => {
-    analyses++;
-    const text = overlays.get(file);
-    return { handlers: text ? [handlerIn(text)] : [], findings: [], skipped: [], files: [...overlays.keys()] };
+  analyze,
+  analyzeAsync: async () => {
+    await gate;
+    return analyze();
   },
 };
 
@@ -91,8 +102,6 @@ describe('hover over in-memory streams', () => {
     const down = new PassThrough();
     startServer(createConnection(new StreamMessageReader(up), new StreamMessageWriter(down)), {
       createWorkspace: () => fakeWorkspace,
-      // Long enough that a hover sent right after an edit is answered before the analysis runs.
-      debounceMs: 300,
     });
     const connection = createProtocolConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
     client = new TestClient(connection);
@@ -112,9 +121,11 @@ describe('hover over in-memory streams', () => {
 
   test('before the first analysis there is nothing to show; the hover does not analyse', async () => {
     const mark = client.diagnostics.length;
+    closeGate();
     await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'typescript', version, text } });
     assert.equal(await hover(rangeOf(text, "app.post('/login'").start), null);
     assert.equal(analyses, 0);
+    open();
     await client.nextDiagnostics(uri, mark);
     assert.equal(analyses, 1);
   });
@@ -141,6 +152,7 @@ describe('hover over in-memory streams', () => {
   test('after an edit, nothing until the new version is analysed, then the new ranges', async () => {
     const mark = client.diagnostics.length;
     const next = `// moved down\n${text}`;
+    closeGate();
     void client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
       textDocument: { uri, version: ++version },
       contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '// moved down\n' }],
@@ -148,6 +160,7 @@ describe('hover over in-memory streams', () => {
     text = next;
     const registration = rangeOf(text, "app.post('/login'");
     assert.equal(await hover(registration.start), null, 'the last analysis is of version 1');
+    open();
     await client.nextDiagnostics(uri, mark, (p) => p.version === version);
     assert.deepEqual((await hover(registration.start))?.range, registration);
   });
