@@ -196,6 +196,17 @@ describe('incremental re-analysis after edits', () => {
     assert.equal(ws.firstLook([open]), undefined, 'no first look once loaded');
   });
 
+  it('the first look types the node: modules its files import, unsaved imports included (only those of @types/node are parsed)', () => {
+    const ws = new Workspace({ root });
+    const open = path('src/helpers.ts');
+    const text = `import { pbkdf2Sync } from 'node:crypto';\n${FILES['src/helpers.ts']!.replace('    if (a.total > best) best = a.total;', "    if (pbkdf2Sync(a.customer, 'salt', 100000, 64, 'sha512').length > best) best = a.total;")}`;
+    ws.setOverlay(open, text);
+    assert.deepEqual(
+      ws.firstLook([open])?.findings.map((f) => `${f.ruleId} ${f.location.range.start.line + 1}`),
+      ['blocking-cpu/sync-call 9'],
+    );
+  });
+
   it('the open file alone (the editor path) matches a fresh analysis of that file', () => {
     const kept = new Workspace({ root });
     const open = [path('src/helpers.ts')];

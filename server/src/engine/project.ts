@@ -4,6 +4,7 @@
  * only, less those a `.gitignore` ignores (./gitignore.ts). Files that are too large, minified or unreadable are skipped with a reason, never fatal.
  */
 import * as fs from 'node:fs';
+import { isBuiltin } from 'node:module';
 import * as nodePath from 'node:path';
 import { RealFileSystemHost } from '@ts-morph/common';
 import { Project, ts, type ProjectOptions } from 'ts-morph';
@@ -268,35 +269,45 @@ function isSolutionStyle(configPath: string): boolean {
  * A small project for a first look at `files` (absolute) before the whole folder is loaded: those files and the
  * project files they import directly, nothing further (`noResolve`: a real package's imports reach most of it),
  * with the options of the tsconfig the full load gives the first file (`tsconfig` when given; defaults below a
- * solution-style one). Never throws: files that cannot be read or parsed are left out.
+ * solution-style one). Imports are read from `unsaved` text (normalized path → editor text) when a file has
+ * some, else from disk. Never throws: files that cannot be read or parsed are left out.
  */
-export function loadFilesProject(root: string, files: readonly string[], tsconfig?: string): Project {
+export function loadFilesProject(root: string, files: readonly string[], tsconfig?: string, unsaved?: ReadonlyMap<string, string>): Project {
   const config = tsconfig ?? (files[0] ? findTsconfig(nodePath.dirname(files[0])) : undefined);
   const project = createProject(root, config && !isSolutionStyle(config) ? config : undefined, []);
   project.compilerOptions.set({ noResolve: true });
   const options = project.getCompilerOptions();
   const roots = new Set(files.map(normalizePath));
+  const builtins = new Set<string>();
   for (const file of files) {
-    const read = readSource(file);
+    const read = unsaved?.get(normalizePath(file)) ?? readSource(file);
     const text = typeof read === 'string' ? read : undefined;
     for (const { fileName } of text === undefined ? [] : ts.preProcessFile(text, true, true).importedFiles) {
+      if (isBuiltin(fileName)) builtins.add(fileName.replace(/^node:/, ''));
       const r = ts.resolveModuleName(fileName, file, options, ts.sys).resolvedModule;
       if (r && !r.isExternalLibraryImport && !r.resolvedFileName.endsWith('.d.ts')) roots.add(normalizePath(r.resolvedFileName));
     }
   }
   for (const file of roots) addFile(project, file, []);
-  for (const file of ambientTypes(options, nodePath.join(root, 'tsconfig.json'))) project.addSourceFileAtPathIfExists(file);
+  for (const file of ambientTypes(options, nodePath.join(root, 'tsconfig.json'), builtins)) project.addSourceFileAtPathIfExists(file);
   return project;
 }
 
 /**
  * The declaration files of the `types` packages (`@types/node` …) with the files they reference
  * (`/// <reference path>` and `types`), which `noResolve` would leave out: without them no call is traced to
- * `node:crypto`.
+ * `node:crypto`. Of `@types/node` (2.3 MB, about a third of a first look's time) only the files of the
+ * `builtins` the first look's files import are taken, each named after its module (`fs.d.ts` declares
+ * `fs` and `node:fs`), and `globals.d.ts`.
  */
-function ambientTypes(options: ts.CompilerOptions, containing: string): string[] {
+function ambientTypes(options: ts.CompilerOptions, containing: string, builtins: ReadonlySet<string>): string[] {
   const resolveType = (name: string, from: string) => ts.resolveTypeReferenceDirective(name, from, options, ts.sys).resolvedTypeReferenceDirective?.resolvedFileName;
-  const queue = (options.types ?? []).map((t) => resolveType(t, containing));
+  const queue: (string | undefined)[] = [];
+  for (const t of options.types ?? []) {
+    const index = resolveType(t, containing);
+    if (t !== 'node' || !index) queue.push(index);
+    else for (const name of ['globals', ...builtins]) queue.push(nodePath.join(nodePath.dirname(index), `${name}.d.ts`));
+  }
   const seen = new Set<string>();
   while (queue.length > 0) {
     const file = queue.pop();
@@ -304,7 +315,10 @@ function ambientTypes(options: ts.CompilerOptions, containing: string): string[]
     seen.add(file);
     const text = ts.sys.readFile(file);
     if (text === undefined) continue;
-    const info = ts.preProcessFile(text, true, false);
+    // Triple-slash directives are comments before the first token: only that head is scanned, not the
+    // whole declaration file (@types/node's are tens of thousands of lines).
+    const head = ts.getLeadingCommentRanges(text, 0)?.at(-1)?.end ?? 0;
+    const info = ts.preProcessFile(text.slice(0, head), true, false);
     for (const r of info.referencedFiles) queue.push(nodePath.resolve(nodePath.dirname(file), r.fileName));
     for (const t of info.typeReferenceDirectives) queue.push(resolveType(t.fileName, file));
   }

@@ -305,7 +305,7 @@ export class Workspace {
       const text = this.overlays.get(file) ?? readSource(f);
       return typeof text === 'string' && specifier.test(text);
     });
-    const project = loadFilesProject(this.root, [...open, ...importers], this.tsconfig);
+    const project = loadFilesProject(this.root, [...open, ...importers], this.tsconfig, this.overlays);
     for (const [file, text] of this.overlays) if (project.getSourceFile(file)) this.addOverlay(project, file, text);
     const program = project.getProgram().compilerObject;
     const sources = program.getSourceFiles().filter((sf) => !sf.isDeclarationFile && !sf.fileName.includes('/node_modules/') && this.isUnderRoot(normalizePath(sf.fileName)) && !overBudget(sf));
