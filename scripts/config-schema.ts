@@ -31,7 +31,7 @@ export function configSchema(pkg: { contributes: { configuration: { properties: 
   }
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: 'https://github.com/looplens/looplens/blob/main/schemas/looplensrc.schema.json',
+    $id: 'https://raw.githubusercontent.com/looplens/looplens/main/schemas/looplensrc.schema.json',
     title: 'LoopLens configuration',
     markdownDescription:
       'Settings for the `looplens` CLI, in `.looplensrc.json`, `.looplensrc`, `looplens.config.json` or the `looplens` key of package.json. The same keys as the `looplens.*` editor settings. [Docs](https://github.com/looplens/looplens/blob/main/docs/configuration.md)',

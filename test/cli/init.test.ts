@@ -38,6 +38,8 @@ test('$schema: the shipped schema by relative path when it is inside the folder,
   assert.equal(schemaReference('/p', '/p/node_modules/looplens/schemas/looplensrc.schema.json'), './node_modules/looplens/schemas/looplensrc.schema.json');
   assert.equal(schemaReference('/p', '/usr/lib/node_modules/looplens/schemas/looplensrc.schema.json'), schema.$id);
   assert.equal(schemaReference('/p', undefined), schema.$id);
+  // The raw file, not GitHub's HTML page for it: an editor fetches the URL to validate the config.
+  assert.equal(schema.$id, 'https://raw.githubusercontent.com/looplens/looplens/main/schemas/looplensrc.schema.json');
   assert.equal(JSON.parse(starterConfig('/p', '/p/node_modules/looplens/schemas/looplensrc.schema.json')).$schema, './node_modules/looplens/schemas/looplensrc.schema.json');
 });
 
