@@ -101,8 +101,7 @@ export function resolveCallee(checker: ts.TypeChecker, call: ts.CallExpression |
   try {
     const direct = soleDeclaration(checker, call);
     if (direct) return describeDeclaration(direct);
-    const sig = checker.getResolvedSignature(call);
-    let decl = sig?.getDeclaration() as ts.Declaration | undefined;
+    let decl = (singleSignature(checker, call) ?? checker.getResolvedSignature(call))?.getDeclaration() as ts.Declaration | undefined;
     if (decl && ts.isJSDocSignature(decl)) decl = undefined;
     if (decl) {
       const info = describeDeclaration(decl);
@@ -180,6 +179,19 @@ function soleDeclaration(checker: ts.TypeChecker, call: ts.CallExpression | ts.N
   if ((ts.isVariableDeclaration(d) || ts.isPropertyDeclaration(d)) && !d.type && d.initializer) return functionExpression(d.initializer);
   if (ts.isPropertyAssignment(d)) return functionExpression(d.initializer);
   return undefined;
+}
+
+/**
+ * The one call signature of the callee's type, when it has exactly one: the signature any resolution of the
+ * call picks (instantiated, with the same declaration). Asking the callee's type checks only the callee;
+ * `getResolvedSignature` also checks every argument against the parameters, which on a first query into a
+ * large library's types (tRPC's fastify adapter: `onConnection(socket, req.raw)`) costs the better part of a
+ * second. Undefined for `new`, and for callees with no or several signatures (overloads are resolved).
+ */
+function singleSignature(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression): ts.Signature | undefined {
+  if (!ts.isCallExpression(call) || call.expression.kind === ts.SyntaxKind.SuperKeyword || call.expression.kind === ts.SyntaxKind.ImportKeyword) return undefined;
+  const signatures = checker.getTypeAtLocation(call.expression).getCallSignatures();
+  return signatures.length === 1 ? signatures[0] : undefined;
 }
 
 function functionExpression(init: ts.Expression): ts.Declaration | undefined {
