@@ -285,10 +285,16 @@ export function isThenable(checker: ts.TypeChecker, type: ts.Type): boolean {
   }
 }
 
-/** True when an expression's value is a promise (by its type). */
+/**
+ * True when an expression's value is a promise (by its type). For a plain call whose callee has one
+ * non-generic signature, that signature's return type is the call's type, read without resolving the call
+ * (which checks every argument: see {@link singleSignature}).
+ */
 export function returnsPromise(checker: ts.TypeChecker, expr: ts.Expression): boolean {
   try {
-    return isThenable(checker, checker.getTypeAtLocation(expr));
+    const sig = ts.isCallExpression(expr) && !ts.isOptionalChain(expr) ? singleSignature(checker, expr) : undefined;
+    const type = sig && !sig.typeParameters?.length ? checker.getReturnTypeOfSignature(sig) : checker.getTypeAtLocation(expr);
+    return isThenable(checker, type);
   } catch {
     return false;
   }
