@@ -535,19 +535,23 @@ export class EditorSession {
   async runCommand(title: string, timeoutMs = 30_000): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
     const end = Date.now() + timeoutMs;
+    // F1 can go to a webview that took the focus back (the audit view re-rendering as its result lands), and
+    // the palette can close again before it takes the text: then give the focus to the workbench (the active
+    // editor tab, as a user would click it) and press F1 again.
+    const refocus = async (err: unknown) => {
+      if (Date.now() >= end) throw err;
+      const tab = this.page.locator('.tabs-container .tab.active');
+      await ((await tab.count()) > 0 ? tab.first() : this.page.locator('.part.editor')).click();
+    };
     for (;;) {
       await this.page.keyboard.press('F1');
       try {
         await input.waitFor({ state: 'visible', timeout: 3_000 });
+        await input.fill(`>${title}`, { timeout: 3_000 });
       } catch (err) {
-        // F1 went to a webview that took the focus back (the audit view re-rendering as its result lands): give
-        // the focus to the workbench (the active editor tab, as a user would click it) and press F1 again.
-        if (Date.now() >= end) throw err;
-        const tab = this.page.locator('.tabs-container .tab.active');
-        await ((await tab.count()) > 0 ? tab.first() : this.page.locator('.part.editor')).click();
+        await refocus(err);
         continue;
       }
-      await input.fill(`>${title}`);
       try {
         await waitFor(`the command palette to offer "${title}"`, async () => {
           const first = await this.page.locator('.quick-input-list .monaco-list-row').first().getAttribute('aria-label');
