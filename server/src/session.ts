@@ -41,8 +41,6 @@ export interface ClientSupport {
 const LANGUAGES = new Set(['typescript', 'typescriptreact', 'javascript', 'javascriptreact']);
 const SCRIPT = /\.(c|m)?[jt]sx?$/i;
 const PROJECT_FILE = /(^|\/)(tsconfig|jsconfig)[^/]*\.json$|(^|\/)package\.json$/;
-/** What the engine analyses (engine/project.ts SOURCE_GLOB). */
-const SOURCE_FILE = /\.(?:ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 /** The config file names (package.json may hold the `looplens` key). */
 const CONFIG_FILE_NAMES = new Set<string>(CONFIG_FILES);
 
@@ -127,7 +125,7 @@ export class Session {
     for (const uri of uris) {
       const file = uriToPath(uri);
       if (!file) continue;
-      if (SOURCE_FILE.test(file)) {
+      if (SCRIPT.test(file)) {
         sources.push(file);
         continue;
       }

@@ -15,9 +15,3 @@ export function uriToPath(uri: string): string | undefined {
 export function pathToUri(path: string): string {
   return pathToFileURL(path).href;
 }
-
-/** True when `path` is `root` or inside it (both absolute, forward slashes). */
-export function isInside(path: string, root: string): boolean {
-  const base = root.endsWith('/') ? root : `${root}/`;
-  return path === root || path.startsWith(base);
-}

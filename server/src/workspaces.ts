@@ -6,7 +6,8 @@
 import { dirname } from 'node:path/posix';
 import { Workspace, type WorkspaceOptions } from './engine/workspace';
 import type { EngineSettings } from './engine/settings';
-import { isInside, pathToUri, uriToPath } from './uri';
+import { isInside } from './engine/ast';
+import { pathToUri, uriToPath } from './uri';
 
 /**
  * What the server needs from an engine workspace (the real `Workspace`, or a test double). Without

@@ -48,6 +48,12 @@ export function normalizePath(p: string): string {
   return p.replace(/\\/g, '/');
 }
 
+/** True when `path` is `root` or inside it (both absolute, forward slashes). */
+export function isInside(path: string, root: string): boolean {
+  const base = root.endsWith('/') ? root : `${root}/`;
+  return path === root || path.startsWith(base);
+}
+
 /** The location of a node (from its first token, skipping trivia, to its end). */
 export function locationOf(node: ts.Node, sf: ts.SourceFile = node.getSourceFile()): Location {
   return { file: normalizePath(sf.fileName), range: rangeOf(sf, node.getStart(sf), node.getEnd()) };
