@@ -10,7 +10,7 @@ import { RealFileSystemHost } from '@ts-morph/common';
 import { Project, ts, type ProjectOptions } from 'ts-morph';
 import { minimatch } from 'minimatch';
 import { globSync } from 'tinyglobby';
-import { normalizePath } from './ast';
+import { isInside, normalizePath } from './ast';
 import { cachedResolution } from './resolution';
 import { gitignored } from './gitignore';
 import { runSync, type AnalysisStep } from './steps';
@@ -119,7 +119,8 @@ export function readSource(file: string): string | { skip: string } {
  * - whether a path exists is remembered, as `tsc` remembers it (`changeCompilerHostLikeToUseCache`): module
  *   resolution probes the same candidate paths from many files (on `@budibase/server` 32,000 stat calls against
  *   `tsc`'s 17,700). {@link forget} drops what was remembered; the project calls it whenever its set of files
- *   changes (./resolution.ts#forgetResolutions), and a file created outside the editor reloads the project.
+ *   changes (./resolution.ts#forgetResolutions), which includes files created or deleted outside the editor
+ *   (Workspace.filesCreatedOrDeleted).
  */
 class PrereadFileSystem extends RealFileSystemHost {
   private readonly preread = new Map<string, string>();
@@ -219,27 +220,39 @@ function createProject(root: string, configPath: string | undefined, skipped: Sk
 export function sourceFiles(root: string, exclude: readonly string[], within?: readonly string[]): string[] {
   const ignored = gitignored(root);
   const files = globSync(SOURCE_GLOB, { cwd: root, absolute: true, ignore: [...ALWAYS_EXCLUDED, ...exclude], followSymbolicLinks: false, dot: false });
-  const under = within?.map((p) => normalizePath(nodePath.resolve(p)));
-  const wanted = (f: string) => !under || under.some((p) => { const n = normalizePath(f); return n === p || n.startsWith(p + '/'); });
+  const wanted = withinFilter(within);
   return files.filter((f) => !ignored(f) && wanted(f)).sort();
 }
 
-/**
- * Whether {@link sourceFiles} of `root` would list `file` (absolute): a source extension, under the root and
- * `within` when given, not excluded, not in a dot-folder, not .gitignored. Reads the .gitignore files.
- */
-export function isSourceFile(root: string, exclude: readonly string[], file: string, within?: readonly string[]): boolean {
-  const rel = nodePath.posix.relative(normalizePath(root), normalizePath(file));
-  if (rel === '' || rel.startsWith('../') || nodePath.isAbsolute(rel) || rel.split('/').some((segment) => segment.startsWith('.'))) return false;
-  const f = normalizePath(file);
-  if (within && !within.some((p) => { const n = normalizePath(nodePath.resolve(p)); return f === n || f.startsWith(n + '/'); })) return false;
-  if (!minimatch(rel, SOURCE_GLOB) || [...ALWAYS_EXCLUDED, ...exclude].some((g) => minimatch(rel, g, { dot: true }))) return false;
-  return !gitignored(root)(file);
+/** Whether a file (absolute) is at or under one of `within` (absolute files or folders); every file when undefined. */
+function withinFilter(within: readonly string[] | undefined): (file: string) => boolean {
+  const under = within?.map((p) => normalizePath(nodePath.resolve(p)));
+  return (file) => !under || under.some((p) => isInside(normalizePath(file), p));
 }
 
-/** Adds a file to a project, or records why it is skipped; true when added. */
-export function addFile(project: Project, file: string, skipped: SkippedFile[]): boolean {
-  const read = readSource(file);
+/**
+ * A test of whether {@link sourceFiles} of `root` would list a file (absolute): a source extension, under the
+ * root and `within` when given, not excluded, not in a dot-folder, not .gitignored. Reads the .gitignore files
+ * once, when made.
+ */
+export function sourceFileFilter(root: string, exclude: readonly string[], within?: readonly string[]): (file: string) => boolean {
+  const ignored = gitignored(root);
+  const wanted = withinFilter(within);
+  const excluded = [...ALWAYS_EXCLUDED, ...exclude];
+  return (file) => {
+    const rel = nodePath.posix.relative(normalizePath(root), normalizePath(file));
+    if (rel === '' || rel.startsWith('../') || nodePath.isAbsolute(rel) || rel.split('/').some((segment) => segment.startsWith('.'))) return false;
+    if (!wanted(file) || !minimatch(rel, SOURCE_GLOB) || excluded.some((g) => minimatch(rel, g, { dot: true }))) return false;
+    return !ignored(file);
+  };
+}
+
+/**
+ * Adds a file to a project, or records why it is skipped; true when added. `text`: what {@link readSource}
+ * gave the caller for the file (or its unsaved editor text), so it is not read again.
+ */
+export function addFile(project: Project, file: string, skipped: SkippedFile[], text?: ReturnType<typeof readSource>): boolean {
+  const read = text ?? readSource(file);
   if (typeof read !== 'string') {
     skipped.push({ file: normalizePath(file), reason: read.skip });
     return false;
@@ -269,27 +282,34 @@ function isSolutionStyle(configPath: string): boolean {
  * A small project for a first look at `files` (absolute) before the whole folder is loaded: those files and the
  * project files they import directly, nothing further (`noResolve`: a real package's imports reach most of it),
  * with the options of the tsconfig the full load gives the first file (`tsconfig` when given; defaults below a
- * solution-style one). Imports are read from `unsaved` text (normalized path → editor text) when a file has
- * some, else from disk. Never throws: files that cannot be read or parsed are left out.
+ * solution-style one). `texts` (normalized path → text) holds what the caller has already read or the editor's
+ * unsaved text; other files are read from disk, each once. Never throws: files that cannot be read or parsed
+ * are left out.
  */
-export function loadFilesProject(root: string, files: readonly string[], tsconfig?: string, unsaved?: ReadonlyMap<string, string>): Project {
+export function loadFilesProject(root: string, files: readonly string[], tsconfig?: string, texts: ReadonlyMap<string, string> = new Map()): Project {
   const config = tsconfig ?? (files[0] ? findTsconfig(nodePath.dirname(files[0])) : undefined);
   const project = createProject(root, config && !isSolutionStyle(config) ? config : undefined, []);
   project.compilerOptions.set({ noResolve: true });
   const options = project.getCompilerOptions();
+  const read = new Map<string, string | { skip: string }>(texts);
+  const textOf = (file: string) => {
+    const f = normalizePath(file);
+    let text = read.get(f);
+    if (text === undefined) read.set(f, (text = readSource(file)));
+    return text;
+  };
   const roots = new Set(files.map(normalizePath));
   const builtins = new Set<string>();
   for (const file of files) {
-    const read = unsaved?.get(normalizePath(file)) ?? readSource(file);
-    const text = typeof read === 'string' ? read : undefined;
-    for (const { fileName } of text === undefined ? [] : ts.preProcessFile(text, true, true).importedFiles) {
+    const text = textOf(file);
+    for (const { fileName } of typeof text === 'string' ? ts.preProcessFile(text, true, true).importedFiles : []) {
       if (isBuiltin(fileName)) builtins.add(fileName.replace(/^node:/, ''));
       const r = ts.resolveModuleName(fileName, file, options, ts.sys).resolvedModule;
       if (r && !r.isExternalLibraryImport && !r.resolvedFileName.endsWith('.d.ts')) roots.add(normalizePath(r.resolvedFileName));
     }
   }
-  for (const file of roots) addFile(project, file, []);
-  for (const file of ambientTypes(options, nodePath.join(root, 'tsconfig.json'), builtins)) project.addSourceFileAtPathIfExists(file);
+  for (const file of roots) addFile(project, file, [], textOf(file));
+  for (const [file, text] of ambientTypes(options, nodePath.join(root, 'tsconfig.json'), builtins)) addFile(project, file, [], text);
   return project;
 }
 
@@ -298,9 +318,9 @@ export function loadFilesProject(root: string, files: readonly string[], tsconfi
  * (`/// <reference path>` and `types`), which `noResolve` would leave out: without them no call is traced to
  * `node:crypto`. Of `@types/node` (2.3 MB, about a third of a first look's time) only the files of the
  * `builtins` the first look's files import are taken, each named after its module (`fs.d.ts` declares
- * `fs` and `node:fs`), and `globals.d.ts`.
+ * `fs` and `node:fs`), and `globals.d.ts`. Returns each file's text by path (files that cannot be read are left out).
  */
-function ambientTypes(options: ts.CompilerOptions, containing: string, builtins: ReadonlySet<string>): string[] {
+function ambientTypes(options: ts.CompilerOptions, containing: string, builtins: ReadonlySet<string>): Map<string, string> {
   const resolveType = (name: string, from: string) => ts.resolveTypeReferenceDirective(name, from, options, ts.sys).resolvedTypeReferenceDirective?.resolvedFileName;
   const queue: (string | undefined)[] = [];
   for (const t of options.types ?? []) {
@@ -309,12 +329,15 @@ function ambientTypes(options: ts.CompilerOptions, containing: string, builtins:
     else for (const name of ['globals', ...builtins]) queue.push(nodePath.join(nodePath.dirname(index), `${name}.d.ts`));
   }
   const seen = new Set<string>();
+  // Each file's text, read once: the caller parses it from here.
+  const texts = new Map<string, string>();
   while (queue.length > 0) {
     const file = queue.pop();
     if (!file || seen.has(file)) continue;
     seen.add(file);
     const text = ts.sys.readFile(file);
     if (text === undefined) continue;
+    texts.set(file, text);
     // Triple-slash directives are comments before the first token: only that head is scanned, not the
     // whole declaration file (@types/node's are tens of thousands of lines).
     const head = ts.getLeadingCommentRanges(text, 0)?.at(-1)?.end ?? 0;
@@ -322,7 +345,7 @@ function ambientTypes(options: ts.CompilerOptions, containing: string, builtins:
     for (const r of info.referencedFiles) queue.push(nodePath.resolve(nodePath.dirname(file), r.fileName));
     for (const t of info.typeReferenceDirectives) queue.push(resolveType(t.fileName, file));
   }
-  return [...seen];
+  return texts;
 }
 
 /**

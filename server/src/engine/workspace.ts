@@ -2,12 +2,12 @@ import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { minimatch } from 'minimatch';
 import type { Project, SourceFile } from 'ts-morph';
-import { normalizePath } from './ast';
+import { isInside, normalizePath } from './ast';
 import { overBudget } from './budget';
 import { analyzeProgram, analyzeProgramSteps, compareFindings, unusedSuppressionFindings } from './analysis';
 import { loopSizing } from './analysis/concurrency';
 import { IncrementalCache } from './analysis/incremental';
-import { addFile, isSourceFile, loadFilesProject, loadProjectsSteps, readSource, sourceFiles, type LoadedProjects, type ProjectPart } from './project';
+import { addFile, loadFilesProject, sourceFileFilter, loadProjectsSteps, readSource, sourceFiles, type LoadedProjects, type ProjectPart } from './project';
 import { forgetResolutions } from './resolution';
 import { resolveSettings, type EngineSettings } from './settings';
 import { runSliced, runSync, type AnalysisStep, type SliceOptions } from './steps';
@@ -137,11 +137,12 @@ export class Workspace {
       if (this.loading) this.diskChangesDuringLoad.push(...files);
       return;
     }
+    const listed = sourceFileFilter(this.root, this.settings.exclude, this.within);
     for (const file of files.map((f) => normalizePath(nodePath.resolve(f)))) {
       if (this.overlays.has(file)) continue;
       if (fs.existsSync(file)) {
         const part = this.partFor(file);
-        if (!part || part.project.getSourceFile(file) || !isSourceFile(this.root, this.settings.exclude, file, this.within)) continue;
+        if (!part || part.project.getSourceFile(file) || !listed(file)) continue;
         if (addFile(part.project, file, this.loaded.skipped)) {
           part.own.add(file);
           this.addChecked(part.project, part.project.getSourceFileOrThrow(file));
@@ -173,7 +174,7 @@ export class Workspace {
   }
 
   private isUnderRoot(file: string): boolean {
-    return file === this.root || file.startsWith(this.root + '/');
+    return isInside(file, this.root);
   }
 
   /** The loaded programs, loading them first when needed (as steps: one per source file parsed). */
@@ -275,7 +276,7 @@ export class Workspace {
       if (yes === undefined) {
         const r = nodePath.posix.relative(this.root, file);
         yes =
-          under.some((p) => file === p || file.startsWith(p + '/')) &&
+          under.some((p) => isInside(file, p)) &&
           (include.length === 0 || include.some((g) => minimatch(r, g, { dot: true }))) &&
           !exclude.some((g) => minimatch(r, g, { dot: true }));
         scoped.set(file, yes);
@@ -298,15 +299,17 @@ export class Workspace {
     if (open.length === 0) return undefined;
     const names = open.map((f) => nodePath.posix.basename(f).replace(/\.[cm]?[jt]sx?$/i, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     const specifier = new RegExp(`['"\`][^'"\`\\n]*/(?:${names.join('|')})(?:\\.[cm]?[jt]sx?)?['"\`]`);
+    // One read per file: the text searched here (the unsaved text when open) is the one the first look parses.
+    const texts = new Map(this.overlays);
     const importers = sourceFiles(this.root, this.settings.exclude).filter((f) => {
       const file = normalizePath(f);
       if (open.includes(file)) return false;
-      // One read per file: the text that passes the skip checks is the one searched (the unsaved text when open).
-      const text = this.overlays.get(file) ?? readSource(f);
-      return typeof text === 'string' && specifier.test(text);
+      const text = texts.get(file) ?? readSource(f);
+      if (typeof text !== 'string' || !specifier.test(text)) return false;
+      texts.set(file, text);
+      return true;
     });
-    const project = loadFilesProject(this.root, [...open, ...importers], this.tsconfig, this.overlays);
-    for (const [file, text] of this.overlays) if (project.getSourceFile(file)) this.addOverlay(project, file, text);
+    const project = loadFilesProject(this.root, [...open, ...importers], this.tsconfig, texts);
     const program = project.getProgram().compilerObject;
     const sources = program.getSourceFiles().filter((sf) => !sf.isDeclarationFile && !sf.fileName.includes('/node_modules/') && this.isUnderRoot(normalizePath(sf.fileName)) && !overBudget(sf));
     const inScope = this.scope(open);
