@@ -3,7 +3,7 @@
 // on a generated corpus (default 1,000 files) and prints
 //   - cold: didOpen of a service file a handler reaches → its first publishDiagnostics (the server loads the project first);
 //   - edits: 50 scripted didChange edits, each timed to the publishDiagnostics for its version (p50/p95, ms),
-//     the server's quiet period after an edit included (it adapts to the last analysis, server/src/debounce.ts);
+//     the server's quiet period included (none for an edit to an idle folder, server/src/debounce.ts);
 //   - RSS of the server (VmRSS, and peak VmHWM, from /proc) after 500 more edits, every tenth awaited.
 //
 //   node bench/lsp.mjs [--files 1000] [--edits 50] [--soak 500] [--server dist/server.js] [--open src/services/serviceN.ts]

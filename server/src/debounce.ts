@@ -1,20 +1,21 @@
 /**
- * Keyed, debounced, cancellable jobs: `schedule(key)` (re)starts a quiet period; when it ends the job runs
- * with a fresh cancellation token. A newer `schedule` of the same key cancels the running job's token and
- * restarts the wait, so only the latest edit's analysis publishes.
+ * Keyed, debounced, cancellable jobs: `schedule(key)` runs the key's job with a fresh cancellation token, at
+ * the next turn of the event loop or after a quiet period. A newer `schedule` of the same key cancels the running
+ * job's token and restarts the wait, so only the latest edit's analysis publishes.
  *
- * The quiet period adapts to the job: it lasts as long as the key's last finished run took, up to `delayMs`.
- * A fixed wait adds itself to every edit's latency; it only pays off when a run costs more than the wait, since
- * a run the next keystroke cancels is work thrown away. So an analysis that takes 30 ms starts 30 ms after the
- * last keystroke, and a project whose analysis takes seconds waits the full `delayMs` for typing to pause.
- * A key that has not run yet (a folder's first opened document) starts at once: nobody is typing in it yet.
+ * The quiet period applies to bursts only. An edit made while the key is idle starts its job at once: nobody
+ * is waiting on anything else, and a fixed wait would add itself to every edit's latency. An edit made while the
+ * key's job is pending or running (typing faster than the analysis) cancels that job and waits as long as the
+ * key's last finished run took, up to `delayMs`: a run the next keystroke cancels is work thrown away, so the
+ * wait only pays off once a run costs more than the gap between keystrokes.
  */
 import { CancellationTokenSource, type CancellationToken } from 'vscode-languageserver';
 
 export type Job = (key: string, token: CancellationToken) => Promise<void>;
 
 export class Debouncer {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Pending starts; `immediate` when scheduled on an idle key (schedules in the same turn share it). */
+  private readonly timers = new Map<string, { timer: NodeJS.Timeout; immediate: boolean }>();
   private readonly running = new Map<string, { source: CancellationTokenSource; done: Promise<void> }>();
   /** How long each key's last run took, start to finish, when no newer schedule cancelled it (milliseconds). */
   private readonly lastRunMs = new Map<string, number>();
@@ -29,11 +30,15 @@ export class Debouncer {
     private readonly onError: (key: string, err: unknown) => void,
   ) {}
 
-  /** Cancels the running job of `key`, if any, and runs it again after the quiet period. */
+  /**
+   * Runs the job of `key` at the next turn of the event loop when the key is idle; otherwise cancels its running
+   * job and runs it again after the quiet period (see {@link quietMs}).
+   */
   schedule(key: string): void {
-    clearTimeout(this.timers.get(key));
+    const quiet = this.quietMs(key);
+    clearTimeout(this.timers.get(key)?.timer);
     this.running.get(key)?.source.cancel();
-    this.timers.set(key, setTimeout(() => void this.start(key), this.quietMs(key)));
+    this.timers.set(key, { timer: setTimeout(() => void this.start(key), quiet), immediate: quiet === 0 });
   }
 
   /** Runs a pending job of `key` now, and resolves when the job of `key` (if any) has finished. */
@@ -42,20 +47,24 @@ export class Debouncer {
     await this.running.get(key)?.done;
   }
 
-  /** The quiet period before `key`'s next run (milliseconds): its last run's duration, at most `delayMs`; 0 before its first run. */
+  /**
+   * The quiet period a `schedule(key)` made now would wait (milliseconds): 0 when the key is idle (no job pending
+   * or running) or has never finished a run; otherwise its last run's duration, at most `delayMs`.
+   */
   quietMs(key: string): number {
+    if (!this.running.has(key) && (this.timers.get(key)?.immediate ?? true)) return 0;
     return Math.min(this.delayMs, this.lastRunMs.get(key) ?? 0);
   }
 
   /** Cancels the pending and running job of every key. */
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const t of this.timers.values()) clearTimeout(t.timer);
     this.timers.clear();
     for (const r of this.running.values()) r.source.cancel();
   }
 
   private start(key: string): Promise<void> {
-    clearTimeout(this.timers.get(key));
+    clearTimeout(this.timers.get(key)?.timer);
     this.timers.delete(key);
     this.running.get(key)?.source.cancel();
     const source = new CancellationTokenSource();
