@@ -8,7 +8,9 @@
  *   changed or imports a changed file (its types may come from there), following re-exporting files;
  * - function summaries (./summary.ts): stale with the file of the function, of any function it calls, or of
  *   any function those call (transitively);
- * - each handler's reached functions (with their call chains): stale when one of the files they lie in is.
+ * - each handler's reached functions (with their call chains): stale when one of the files they lie in is;
+ * - each handler's trace (./trace.ts): stale when one of its reached functions has a new summary;
+ * - each handler's registration and body locations: kept with the file's discovery.
  *
  * Anything the analysis cannot attribute to files resets the whole cache: files added or removed, a change in a
  * declaration or `node_modules` file, a change touching `UV_THREADPOOL_SIZE` (project facts read by fan-out
@@ -18,8 +20,9 @@ import { ts } from 'ts-morph';
 import { normalizePath, type FunctionNode } from '../ast';
 import type { DiscoveredHandler, FileDiscovery, Mount } from '../discovery';
 import type { EngineSettings } from '../settings';
-import type { ChainHop, HandlerKind } from '../types';
-import type { Summaries } from './summary';
+import type { ChainHop, HandlerKind, Location } from '../types';
+import type { FnSummary, Summaries } from './summary';
+import { traceHandler, type TraceItem } from './trace';
 
 /** A function a handler reaches, with the call chain that reaches it (see ./index.ts#reach). */
 export interface Reached {
@@ -35,6 +38,12 @@ interface CachedReach {
   reached: Reached[];
   /** The files of the reached functions. */
   files: Set<string>;
+}
+
+/** Where a handler is registered, and its body (see {@link IncrementalCache.locations}). */
+export interface HandlerLocations {
+  registration: Location;
+  body?: Location;
 }
 
 const THREADPOOL_SETTING = /UV_THREADPOOL_SIZE/;
@@ -65,6 +74,9 @@ export class IncrementalCache {
   private discovery = new WeakMap<ts.SourceFile, { fd: FileDiscovery; mounts: Mount[] }>();
   private importCache = new WeakMap<ts.SourceFile, string[]>();
   private reaches = new WeakMap<DiscoveredHandler, CachedReach>();
+  /** Keyed by the reached list, which is kept only while valid (see {@link reached}). */
+  private traces = new WeakMap<readonly Reached[], { summaries: FnSummary[]; items: TraceItem[] }>();
+  private handlerLocations = new WeakMap<DiscoveredHandler, HandlerLocations>();
   /** Last run's resolved imports, by file. */
   private lastImports: ReadonlyMap<string, readonly string[]> = new Map();
   private lastHandlerFns = new Map<ts.Node, HandlerKind>();
@@ -274,6 +286,29 @@ export class IncrementalCache {
     if (same) summaries.adopt(this.summaries!, (sf) => this.isStale(normalizePath(sf.fileName)), this.isStaleNode);
     else this.reaches = new WeakMap();
     this.summaries = summaries;
+  }
+
+  /**
+   * A discovered handler's registration and body locations. A discovery is kept only while its file is
+   * unchanged (see {@link discover}), so they are computed once per discovery.
+   */
+  locations(d: DiscoveredHandler, compute: () => HandlerLocations): HandlerLocations {
+    let out = this.handlerLocations.get(d);
+    if (!out) {
+      out = compute();
+      this.handlerLocations.set(d, out);
+    }
+    return out;
+  }
+
+  /** A handler's trace over `reached` (./trace.ts), kept while every reached function keeps the same summary object. */
+  trace(reached: readonly Reached[], summaryOf: (fn: FunctionNode) => FnSummary): TraceItem[] {
+    const kept = this.traces.get(reached);
+    if (kept && reached.every((r, i) => summaryOf(r.fn) === kept.summaries[i])) return kept.items;
+    const summaries = reached.map((r) => summaryOf(r.fn));
+    const items = traceHandler(reached, summaries);
+    this.traces.set(reached, { summaries, items });
+    return items;
   }
 
   /** The functions a handler reaches under `label`, when still valid. */

@@ -240,7 +240,7 @@ export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisSte
     yield { phase: 'handlers', filesDone, files: total, handlersDone: i, handlers: discovered.length };
     // The discovery is kept across analyses: the prefix goes on this analysis's label only.
     const label = d.router ? withPrefix(d.label, prefixOf(d.router)) : d.label;
-    const registration = registrationLocation(d.registration, sf);
+    const { registration, body } = inc.locations(d, () => ({ registration: registrationLocation(d.registration, sf), body: d.fn ? locationOf(d.fn) : undefined }));
     const baseId = `${registration.file}:${registration.range.start.line + 1}:${registration.range.start.character + 1}`;
     const n = (idCount.get(baseId) ?? 0) + 1;
     idCount.set(baseId, n);
@@ -250,7 +250,7 @@ export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisSte
       kind: d.kind,
       label,
       registration,
-      body: d.fn ? locationOf(d.fn) : undefined,
+      body,
       bounds: [],
       bound: 'none',
       domain: domains[0]!,
@@ -264,40 +264,35 @@ export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisSte
         reached = reach(summaries, d.fn, { ...registration, label });
         inc.keepReached(d, label, reached);
       }
-      for (const r of reached) {
-        const s = summaries.get(r.fn);
-        for (const det of s.detections) {
-          if (det.family === 'blocking-cpu' && offLoop) continue;
-          if (suppressions.suppresses(det.node.getSourceFile(), det.location.range.start, det.ruleId)) continue;
-          const chain = [...r.chain, { ...det.location, label: det.reason }];
-          if (det.family === 'blocking-cpu') {
-            bh.cpu.push({ reason: `${det.reason} at ${nodePath.basename(det.location.file)}:${det.location.range.start.line + 1}`, location: det.location, chain });
-            handler.bounds.push({ bound: 'cpu', chain, reason: det.reason });
-          }
-          if (reportedNodes.has(det.node) || (r.covered && det.ruleId === 'blocking-cpu/data-loop')) continue;
-          reportedNodes.add(det.node);
-          const severity = severityOf(settings, det.ruleId, det.family);
-          if (severity === 'off' || !input.inScope(det.location.file)) continue;
-          const template = RULE_IMPLS.find((x) => x.meta.id === det.ruleId)!.messages[det.messageId] ?? det.messageId;
-          findings.push({
-            ruleId: det.ruleId,
-            family: det.family,
-            severity,
-            message: formatMessage(template, { ...det.data, handler: handlerDisplay(handler) }),
-            location: det.location,
-            handler: { id: handler.id, label: handler.label, registration },
-            chain,
-            related: [],
-            fix: det.family === 'blocking-cpu' ? { ...det.fix, ...blockingFixData(det, fixContext) } : det.fix,
-          });
+      for (const item of inc.trace(reached, (fn) => summaries.get(fn))) {
+        if (item.kind === 'io') {
+          if (item.wait) bh.waits.push(item.wait);
+          handler.bounds.push(item.bound);
+          continue;
         }
-        for (const io of s.io) {
-          const loc = locationOf(io.node);
-          // Holding a body in memory is not waiting: only I/O and thread-pool waits make a handler one that a
-          // CPU-bound neighbour starves.
-          if (io.bound !== 'memory') bh.waits.push({ reason: io.reason, location: loc });
-          handler.bounds.push({ bound: io.bound, chain: [...r.chain, { ...loc, label: io.reason }], reason: io.reason });
+        const { det, cpu } = item;
+        if (cpu && offLoop) continue;
+        if (suppressions.suppresses(det.node.getSourceFile(), det.location.range.start, det.ruleId)) continue;
+        if (cpu) {
+          bh.cpu.push(cpu.evidence);
+          handler.bounds.push(cpu.bound);
         }
+        if (reportedNodes.has(det.node) || (item.covered && det.ruleId === 'blocking-cpu/data-loop')) continue;
+        reportedNodes.add(det.node);
+        const severity = severityOf(settings, det.ruleId, det.family);
+        if (severity === 'off' || !input.inScope(det.location.file)) continue;
+        const template = RULE_IMPLS.find((x) => x.meta.id === det.ruleId)!.messages[det.messageId] ?? det.messageId;
+        findings.push({
+          ruleId: det.ruleId,
+          family: det.family,
+          severity,
+          message: formatMessage(template, { ...det.data, handler: handlerDisplay(handler) }),
+          location: det.location,
+          handler: { id: handler.id, label: handler.label, registration },
+          chain: item.chain,
+          related: [],
+          fix: cpu ? { ...det.fix, ...blockingFixData(det, fixContext) } : det.fix,
+        });
       }
     }
     handler.bound = boundClassOf(handler.bounds);
