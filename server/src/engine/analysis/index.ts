@@ -21,6 +21,7 @@ import { runSync, type AnalysisStep } from '../steps';
 import { Summaries } from './summary';
 import { blockingFixData, type BlockingContext } from './blocking-fixes';
 import { ProjectFacts } from './concurrency';
+import { FunctionNames } from './function-names';
 import { IncrementalCache, type Reached } from './incremental';
 
 /** Calls followed from a handler before giving up on deeper paths (keeps pathological graphs bounded). */
@@ -193,11 +194,13 @@ export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisSte
   const cliScripts = new Set<string>();
   const workerTargets: string[] = [];
   const mounts: Mount[] = [];
+  const functionNames = new Map<ts.SourceFile, ReadonlySet<string>>();
   for (const [i, sf] of input.files.entries()) {
     throwIfCancelled(token);
     yield { phase: 'discover', filesDone: i, files: input.files.length };
     const { fd, mounts: own } = inc.discover(sf, (m) => discoverFile(sf, checker, m, settings.handlerCalls));
     mounts.push(...own);
+    functionNames.set(sf, fd.functionNames);
     const file = normalizePath(sf.fileName);
     for (const d of fd.handlers) discovered.push({ d, sf });
     if (fd.isEntry) entries.add(file);
@@ -216,7 +219,7 @@ export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisSte
   // 4. Follow each handler's calls and collect what it reaches.
   const handlerKinds = new Map<ts.Node, HandlerKind>(discovered.flatMap(({ d }) => (d.fn ? [[d.fn, d.kind] as const] : [])));
   const facts = new ProjectFacts(input.files, options);
-  const summaries = new Summaries(checker, RULE_IMPLS, settings, (n) => handlerKinds.has(n), facts);
+  const summaries = new Summaries(checker, RULE_IMPLS, settings, (n) => handlerKinds.has(n), facts, new FunctionNames(program, (sf) => functionNames.get(sf)));
   inc.adoptSummaries(summaries, handlerKinds);
   const suppressions = input.suppressions ?? new Suppressions();
   const fixContext: BlockingContext = {

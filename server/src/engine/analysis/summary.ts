@@ -13,6 +13,7 @@ import { holdsRows, isArrayMethodLoop, isDataScan, loopCollection } from './loop
 import { isElementPart, originOf } from './provenance';
 import { isInlineCallback, walkOwnWork } from './walk';
 import type { ProjectFacts } from './concurrency';
+import type { FunctionNames } from './function-names';
 
 /** A call from one project function into another. */
 export interface CallEdge {
@@ -88,6 +89,8 @@ export class Summaries {
     private readonly settings: EngineSettings,
     private readonly isHandlerFn: (n: ts.Node) => boolean,
     private readonly project?: ProjectFacts,
+    /** When given, a property-access argument is resolved only when it carries one of these names. */
+    private readonly functionNames?: FunctionNames,
   ) {}
 
   /** What a call invokes, cached per call site. */
@@ -265,7 +268,7 @@ export class Summaries {
         if (io) summary.io.push(io);
         // Functions passed by reference run as part of this work: xs.map(score), p.then(handle).
         for (const a of n.arguments ?? []) {
-          if (ts.isIdentifier(a) || ts.isPropertyAccessExpression(a)) {
+          if (ts.isIdentifier(a) || (ts.isPropertyAccessExpression(a) && this.functionNames?.has(a.name.text) !== false)) {
             const f = resolveFunctionValue(this.checker, a);
             if (f && f !== fn && !this.isHandlerFn(f)) summary.calls.push({ site: a, callee: f, name: a.getText(sf), inLoop: insideBlockingLoop(a, fn, env) || isArrayMethodLoop(this.checker, n) });
           }

@@ -6,6 +6,7 @@
 import { ts } from 'ts-morph';
 import { calleeName } from '../ast';
 import { discoverCustom } from './custom';
+import { FunctionNameScan } from './function-names';
 import { discoverLambda } from './lambda';
 import { discoverListeners } from './listeners';
 import { discoverNest } from './nestjs';
@@ -37,6 +38,8 @@ export interface FileDiscovery {
    * nothing. Its callbacks (readline 'line', timers) do not hold up anyone else's requests.
    */
   isCliScript: boolean;
+  /** The names the file's declarations can give a function value (./function-names.ts). */
+  functionNames: ReadonlySet<string>;
 }
 
 function readsArgvAtTopLevel(sf: ts.SourceFile): boolean {
@@ -59,6 +62,7 @@ export function discoverFile(sf: ts.SourceFile, checker: ts.TypeChecker, mounts:
   let isEntry = false;
   const ctx = { checker, sf, mounts, handlerCalls };
   const workers = new WorkerScan(sf.fileName);
+  const functionNames = new FunctionNameScan();
   const visit = (node: ts.Node): void => {
     if (isTypeOnly(node)) return;
     if (ts.isCallExpression(node)) {
@@ -73,12 +77,13 @@ export function discoverFile(sf: ts.SourceFile, checker: ts.TypeChecker, mounts:
       }
     }
     workers.visit(node);
+    functionNames.visit(node);
     ts.forEachChild(node, visit);
   };
   ts.forEachChild(sf, visit);
   if (handlers.some((h) => h.kind === 'lambda' || h.kind === 'nextjs' || h.kind === 'bullmq' || h.kind === 'http-server')) isEntry = true;
   const isCliScript = !isEntry && (sf.text.startsWith('#!') || readsArgvAtTopLevel(sf));
-  return { handlers, isEntry, workerTargets: workers.targets, isWorkerBody: workers.isWorkerBody, isCliScript };
+  return { handlers, isEntry, workerTargets: workers.targets, isWorkerBody: workers.isWorkerBody, isCliScript, functionNames: functionNames.names };
 }
 
 /**
