@@ -42,6 +42,18 @@ app.listen(1);`,
       errors: [{ line: L(3), column: 12, message: '`JSON.stringify` of `rows` (holds `[]`)' }],
     },
     {
+      name: 'stringify of a union: the member that is itself a collection is named, whichever member the checker lists first',
+      code: `${APP}interface Item { n: number }
+interface Filter { oneOf: { ids: Item[] } }
+declare function query(): Promise<Filter | Item[]>;
+app.get('/view', async (_req, res) => {
+  const view = { query: await query() };
+  res.send(JSON.stringify(view.query));
+});
+app.listen(1);`,
+      errors: [{ line: L(6), column: 12, message: '`JSON.stringify` of `view.query` (holds `[]`)' }],
+    },
+    {
       name: 'parse typed to hold an array',
       code: `${APP}app.post('/ingest', (req, res) => {
   const batch = JSON.parse(req.body.text) as { device: string; samples: number[] };

@@ -35,16 +35,20 @@ export function collectionIn(checker: ts.TypeChecker, type: ts.Type, depth = 0, 
   if (depth > MAX_DEPTH || seen.has(type)) return undefined;
   seen.add(type);
   if (type.isUnion() || type.isIntersection()) {
+    // A member that is itself a collection first: the checker orders members by when their types were
+    // created, which depends on what was asked before, and the message should not.
+    for (const t of type.types) {
+      const c = ownCollection(checker, t);
+      if (c) return c;
+    }
     for (const t of type.types) {
       const c = collectionIn(checker, t, depth, seen);
       if (c) return c;
     }
     return undefined;
   }
-  if (checker.isArrayType(type)) return '[]';
-  if (checker.isTupleType(type)) return undefined;
-  const name = type.getSymbol()?.getName();
-  if (name === 'Map' || name === 'Set' || name === 'ReadonlyArray' || name === 'ReadonlyMap' || name === 'ReadonlySet') return `${name}`;
+  const own = ownCollection(checker, type);
+  if (own || checker.isTupleType(type)) return own;
   if (!(type.flags & ts.TypeFlags.Object)) return undefined;
   const props = type.getProperties();
   if (props.length > MAX_PROPS) return undefined;
@@ -62,6 +66,13 @@ export function collectionIn(checker: ts.TypeChecker, type: ts.Type, depth = 0, 
     if (c) return `${p.getName()}${c.startsWith('[') ? c : '.' + c}`;
   }
   return undefined;
+}
+
+/** `[]` for an array type, the name of a Map, Set or read-only collection type, else undefined. */
+function ownCollection(checker: ts.TypeChecker, type: ts.Type): string | undefined {
+  if (checker.isArrayType(type)) return '[]';
+  const name = type.getSymbol()?.getName();
+  return name === 'Map' || name === 'Set' || name === 'ReadonlyArray' || name === 'ReadonlyMap' || name === 'ReadonlySet' ? name : undefined;
 }
 
 /** The type `JSON.parse`'s result is given: `as T`, `<T>`, or the annotated variable it initialises. */
