@@ -24,15 +24,37 @@ const FRAMEWORK_BY_PACKAGE: Record<string, HandlerKind> = {
   'router': 'express',
 };
 
-/** The framework a receiver belongs to, from where its type is declared; null = a known non-router type. */
+/**
+ * The framework a receiver belongs to, from where its type is declared; null = a known non-router type. A route
+ * chain (`router.get(a, f).post(b, g)`) is first asked about its root: each link returns the router it was
+ * called on or, for `app.route('/x')`, a route object of the same package, while typing a link itself resolves
+ * the framework's overloaded, generic signatures against every argument (on `@budibase/server`, 192 chained
+ * receivers took 1.15 s, 92 plain ones 44 ms). A root from no framework (`routers.get('/v1').get(…)` on a Map)
+ * leaves the answer to the receiver's own type.
+ */
 function frameworkOf(ctx: DiscoveryContext, receiver: ts.Expression): HandlerKind | null | undefined {
+  const direct = skipOuter(receiver);
+  let root = direct;
+  for (let next = chainLink(root); next; next = chainLink(root)) root = next;
+  return (root !== direct && frameworkOfNode(ctx, root)) || frameworkOfNode(ctx, direct);
+}
+
+function frameworkOfNode(ctx: DiscoveryContext, node: ts.Expression): HandlerKind | null | undefined {
   let type: ts.Type;
   try {
-    type = ctx.checker.getTypeAtLocation(receiver);
+    type = ctx.checker.getTypeAtLocation(node);
   } catch {
     return undefined;
   }
   return frameworkOfType(type);
+}
+
+/** The receiver of a route chain's link (`x` for `x.get('/a', f)` or `x.route('/a')`), else undefined. */
+function chainLink(e: ts.Expression): ts.Expression | undefined {
+  if (!ts.isCallExpression(e)) return undefined;
+  const name = calleeName(e);
+  const receiver = receiverOf(e);
+  return receiver && name && (VERBS.has(name) || name === 'route') ? skipOuter(receiver) : undefined;
 }
 
 function frameworkOfType(type: ts.Type): HandlerKind | null | undefined {
