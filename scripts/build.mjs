@@ -64,6 +64,9 @@ const common = {
   sourcemap: true,
   minifyWhitespace: true,
   minifySyntax: true,
+  // The launchers read the bundles as Latin-1 (server/src/codeCache.ts), which only ASCII survives unchanged:
+  // non-ASCII characters are written as escapes (esbuild's default, stated here because the launchers rely on it).
+  charset: 'ascii',
   logLevel: 'warning',
 };
 
@@ -78,6 +81,10 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/cli/launch.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${importMetaShim}` } }),
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli-main.js' }),
 ]);
+
+for (const bundle of ['dist/server-main.js', 'dist/cli-main.js']) {
+  if (/[^\x00-\x7f]/.test(readFileSync(bundle, 'latin1'))) throw new Error(`${bundle} has non-ASCII bytes: the launchers read it as Latin-1 (server/src/codeCache.ts)`);
+}
 
 // The CLI is the package's bin: keep it executable however dist/ was recreated.
 chmodSync('dist/cli.js', 0o755);

@@ -9,24 +9,41 @@
  * shared temp folder: V8 runs the bytecode it finds there once the header fits, so another local user must not
  * be able to write it. One file per bundle, keyed by the bundle's path, size and modification time and by the
  * Node version and architecture; V8 checks its flags and the source length and rejects a cache that does not
- * fit, which is then rewritten. Any file-system error (no home folder, a read-only or full disk) only means
- * running without a cache.
+ * fit, which is then rewritten. Writing a cache deletes the caches of earlier builds of the same bundle path
+ * (an update of the extension or the CLI), which are never read again. Any file-system error (no home
+ * folder, a read-only or full disk) only means running without a cache.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import envPaths from 'env-paths';
 
-/** The cache file for `bundle` (absolute), or undefined when the bundle cannot be read. */
+/** 20 hex digits of the SHA-256 of `parts`. */
+function digest(parts: readonly (string | number)[]): string {
+  return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 20);
+}
+
+/**
+ * The cache file for `bundle` (absolute), or undefined when the bundle cannot be read: named by the bundle's
+ * file name and path (`cli-main.js-<path>-<build>.bin`), so that a build's cache can find its predecessors.
+ */
 function cacheFileFor(bundle: string): string | undefined {
   try {
     const { size, mtimeMs } = statSync(bundle);
-    const key = createHash('sha256').update([bundle, size, mtimeMs, process.version, process.arch].join('\0')).digest('hex').slice(0, 20);
-    return join(envPaths('looplens').cache, 'code-cache', `${basename(bundle)}-${key}.bin`);
+    return join(envPaths('looplens').cache, 'code-cache', `${basename(bundle)}-${digest([bundle])}-${digest([size, mtimeMs, process.version, process.arch])}.bin`);
   } catch {
     return undefined;
+  }
+}
+
+/** Deletes the other caches of the same bundle path (earlier builds); errors are ignored (another process may be deleting them too). */
+function pruneEarlierBuilds(cacheFile: string): void {
+  const dir = dirname(cacheFile);
+  const prefix = basename(cacheFile).replace(/[0-9a-f]{20}\.bin$/, '');
+  for (const name of readdirSync(dir)) {
+    if (name.startsWith(prefix) && join(dir, name) !== cacheFile) rmSync(join(dir, name), { force: true });
   }
 }
 
@@ -47,7 +64,10 @@ export function runWithCodeCache(bundle: string): void {
   } catch {
     cachedData = undefined;
   }
-  const source = readFileSync(bundle, 'utf8').replace(/^#!.*/, '');
+  // The bundles are ASCII (scripts/build.mjs checks it), so Latin-1 decodes them exactly, and much faster than
+  // UTF-8: 12 MB in about 20 ms instead of 90-180 ms.
+  const text = readFileSync(bundle, 'latin1');
+  const source = text.startsWith('#!') ? text.replace(/^#!.*/, '') : text;
   const script = new Script(Module.wrap(source), { filename: bundle, ...(cachedData ? { cachedData } : {}) });
   if (cacheFile && (!cachedData || script.cachedDataRejected)) {
     let written = false;
@@ -60,6 +80,7 @@ export function runWithCodeCache(bundle: string): void {
         const partial = `${cacheFile}.${process.pid}`;
         writeFileSync(partial, script.createCachedData());
         renameSync(partial, cacheFile);
+        pruneEarlierBuilds(cacheFile);
       } catch {
         // No cache this time; the next run tries again.
       }

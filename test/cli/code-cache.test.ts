@@ -1,8 +1,9 @@
 // The launchers' V8 code cache (server/src/codeCache.ts): the bundle runs as `require` would run it, the cache
-// is written on the first run, read (not rewritten) on the next, and a damaged cache is replaced, never fatal.
+// is written on the first run, read (not rewritten) on the next, a damaged cache is replaced, never fatal, and a
+// new build's cache replaces the earlier builds' caches of the same bundle path only.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -13,8 +14,8 @@ const bundle = join(dir, 'bundle.js');
 const cacheHome = join(dir, 'cache');
 
 /** Runs `bundle` through runWithCodeCache in a child with its cache under `cacheHome` (env-paths reads XDG_CACHE_HOME on Linux). */
-function run(): { stdout: string; status: number | null } {
-  const code = `require(${JSON.stringify(join(REPO, 'server/src/codeCache.ts'))}).runWithCodeCache(${JSON.stringify(bundle)})`;
+function run(file = bundle): { stdout: string; status: number | null } {
+  const code = `require(${JSON.stringify(join(REPO, 'server/src/codeCache.ts'))}).runWithCodeCache(${JSON.stringify(file)})`;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { cwd: REPO, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
   return { stdout: r.stdout, status: r.status };
 }
@@ -44,5 +45,20 @@ describe('code cache of the launchers', { skip: process.platform !== 'linux' && 
     assert.equal(r.status, 0);
     assert.equal(JSON.parse(r.stdout).same, true);
     assert.notEqual(readFileSync(cache!, 'utf8'), 'not a V8 code cache');
+  });
+
+  it("a new build's cache replaces the caches of earlier builds of the same bundle, not those of other bundles", () => {
+    const other = join(dir, 'other', 'bundle.js');
+    mkdirSync(join(dir, 'other'));
+    writeFileSync(other, 'process.stdout.write("other");\n');
+    assert.equal(run(other).stdout, 'other');
+    const before = cacheFiles();
+    assert.equal(before.length, 2, 'one cache per bundle path');
+    writeFileSync(bundle, 'process.stdout.write("rebuilt, longer than before");\n');
+    assert.equal(run().stdout, 'rebuilt, longer than before');
+    const after = cacheFiles();
+    assert.equal(after.length, 2, `the earlier build's cache is gone: ${after.join(', ')}`);
+    assert.ok(after.some((f) => before.includes(f) && f.includes('bundle.js-')), "the other bundle's cache stays");
+    assert.ok(after.some((f) => !before.includes(f)), "the new build's cache is written");
   });
 });
