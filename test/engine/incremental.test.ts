@@ -125,11 +125,15 @@ describe('incremental re-analysis after edits', () => {
       ['unmount the router', () => edit('src/app.ts', "app.use('/api', ordersRouter);", "app.use('/v2', ordersRouter);")],
     ];
     const first = shape(kept.analyze());
-    assert.deepEqual(first, shape(new Workspace({ root }).analyze()));
+    // The fresh analyses run one-shot (the CLI's mode: nothing kept, programs dropped at the end).
+    const once = new Workspace({ root, once: true });
+    assert.deepEqual(first, shape(once.analyze()));
+    assert.equal(once.isLoaded(), false, 'a one-shot workspace drops its programs');
+    assert.deepEqual(shape(once.analyze()), first, 'and analyses again from scratch');
     const seen = new Set<string>([JSON.stringify(first.findings.map((f) => f.ruleId))]);
     for (const [what, apply] of steps) {
       apply();
-      const fresh = new Workspace({ root });
+      const fresh = new Workspace({ root, once: true });
       for (const [rel, text] of texts) {
         kept.setOverlay(path(rel), text);
         fresh.setOverlay(path(rel), text);

@@ -30,6 +30,7 @@ export async function analyzeGroups(
     const workspace = engine.createWorkspace({
       root: group.root,
       settings,
+      once: true,
       ...(group.tsconfig ? { tsconfig: group.tsconfig } : {}),
       ...(wholeRoot ? {} : { within: group.paths }),
     });

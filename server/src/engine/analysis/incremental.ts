@@ -66,6 +66,12 @@ function reExports(sf: ts.SourceFile): boolean {
  * program, then the lookups; a fresh instance (or a reset) makes the analysis a full one.
  */
 export class IncrementalCache {
+  /**
+   * @param keeps false for a one-shot analysis (the CLI): nothing is kept for a next run, so each handler's
+   * trace and reach, and the summaries' indexes for adoption, become garbage as soon as they are used.
+   */
+  constructor(readonly keeps = true) {}
+
   private settings?: EngineSettings;
   /** The project files of the last program, by path. */
   private files = new Map<string, ts.SourceFile>();
@@ -146,7 +152,7 @@ export class IncrementalCache {
     let out = this.changed?.has(normalizePath(sf.fileName)) === false ? this.importCache.get(sf) : undefined;
     if (!out) {
       out = compute();
-      this.importCache.set(sf, out);
+      if (this.keeps) this.importCache.set(sf, out);
     }
     return out;
   }
@@ -158,7 +164,7 @@ export class IncrementalCache {
   settleImports(imports: ReadonlyMap<string, readonly string[]>, resolve: (specifier: string, from: ts.SourceFile) => string | undefined): void {
     this.resolve = resolve;
     const last = this.lastImports;
-    this.lastImports = new Map(imports);
+    if (this.keeps) this.lastImports = new Map(imports);
     if (!this.changed) return;
     const importers = new Map<string, string[]>();
     for (const graph of [last, imports]) {
@@ -258,7 +264,7 @@ export class IncrementalCache {
     if (!entry) {
       const mounts: Mount[] = [];
       entry = { fd: compute(mounts), mounts };
-      this.discovery.set(sf, entry);
+      if (this.keeps) this.discovery.set(sf, entry);
     }
     return entry;
   }
@@ -282,9 +288,10 @@ export class IncrementalCache {
         }
       }
     }
-    this.lastHandlerFns = new Map(handlerFns);
     if (same) summaries.adopt(this.summaries!, (sf) => this.isStale(normalizePath(sf.fileName)), this.isStaleNode);
     else this.reaches = new WeakMap();
+    if (!this.keeps) return;
+    this.lastHandlerFns = new Map(handlerFns);
     this.summaries = summaries;
   }
 
@@ -296,7 +303,7 @@ export class IncrementalCache {
     let out = this.handlerLocations.get(d);
     if (!out) {
       out = compute();
-      this.handlerLocations.set(d, out);
+      if (this.keeps) this.handlerLocations.set(d, out);
     }
     return out;
   }
@@ -307,7 +314,7 @@ export class IncrementalCache {
     if (kept && reached.every((r, i) => summaryOf(r.fn) === kept.summaries[i])) return kept.items;
     const summaries = reached.map((r) => summaryOf(r.fn));
     const items = traceHandler(reached, summaries);
-    this.traces.set(reached, { summaries, items });
+    if (this.keeps) this.traces.set(reached, { summaries, items });
     return items;
   }
 
@@ -321,6 +328,7 @@ export class IncrementalCache {
 
   /** Remembers what a handler reaches. */
   keepReached(d: DiscoveredHandler, label: string, reached: Reached[]): void {
+    if (!this.keeps) return;
     const files = new Set<string>();
     for (const r of reached) files.add(normalizePath(r.fn.getSourceFile().fileName));
     this.reaches.set(d, { label, reached, files });

@@ -46,7 +46,7 @@ export interface ProgramInput {
   /**
    * What the last analysis of the same project kept (the editor's re-analysis after an edit): unchanged files
    * reuse their discovery, function summaries and handlers' reached functions (./incremental.ts). The result
-   * is the same as without it.
+   * is the same as without it; without it, nothing is kept past its use (a one-shot analysis).
    */
   incremental?: IncrementalCache;
 }
@@ -174,7 +174,7 @@ export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisSte
   const { program, settings, token } = input;
   const checker = program.getTypeChecker();
   setSmallCollections(checker, settings.smallCollections);
-  const inc = input.incremental ?? new IncrementalCache();
+  const inc = input.incremental ?? new IncrementalCache(false);
   inc.begin(program, input.files, settings);
 
   // 1. Resolve imports (the event-loop domains need them, and an edit's reach through them).
@@ -219,7 +219,7 @@ export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisSte
   // 4. Follow each handler's calls and collect what it reaches.
   const handlerKinds = new Map<ts.Node, HandlerKind>(discovered.flatMap(({ d }) => (d.fn ? [[d.fn, d.kind] as const] : [])));
   const facts = new ProjectFacts(input.files, options);
-  const summaries = new Summaries(checker, RULE_IMPLS, settings, (n) => handlerKinds.has(n), facts, new FunctionNames(program, (sf) => functionNames.get(sf)));
+  const summaries = new Summaries(checker, RULE_IMPLS, settings, (n) => handlerKinds.has(n), facts, new FunctionNames(program, (sf) => functionNames.get(sf)), inc.keeps);
   inc.adoptSummaries(summaries, handlerKinds);
   const suppressions = input.suppressions ?? new Suppressions();
   const fixContext: BlockingContext = {

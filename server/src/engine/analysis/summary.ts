@@ -91,6 +91,8 @@ export class Summaries {
     private readonly project?: ProjectFacts,
     /** When given, a property-access argument is resolved only when it carries one of these names. */
     private readonly functionNames?: FunctionNames,
+    /** Whether to keep the indexes {@link adopt} needs; a one-shot analysis has no next program to hand them to. */
+    private readonly indexed = true,
   ) {}
 
   /** What a call invokes, cached per call site. */
@@ -99,8 +101,10 @@ export class Summaries {
     if (c === undefined) {
       c = resolveCallee(this.checker, call) ?? null;
       this.state.calleeCache.set(call, c);
-      addTo(this.state.callsByFile, call.getSourceFile(), call);
-      if (c?.body) addTo(this.state.callsByFile, c.body.getSourceFile(), call);
+      if (this.indexed) {
+        addTo(this.state.callsByFile, call.getSourceFile(), call);
+        if (c?.body) addTo(this.state.callsByFile, c.body.getSourceFile(), call);
+      }
     }
     return c ?? undefined;
   };
@@ -231,7 +235,7 @@ export class Summaries {
     if (!s) {
       s = this.build(fn);
       this.state.cache.set(fn, s);
-      this.remember(fn, s);
+      if (this.indexed) this.remember(fn, s);
     }
     return s;
   }
