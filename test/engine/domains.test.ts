@@ -1,7 +1,8 @@
-// Which files a package.json names as process entries, on an in-memory file system.
+// Which files a package.json names as process entries, and which project files a file imports, on in-memory file systems.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { packageEntries, type PackageHost } from '../../server/src/engine/analysis/domains';
+import { Project, ts } from 'ts-morph';
+import { importsOf, packageEntries, type PackageHost } from '../../server/src/engine/analysis/domains';
 
 function host(files: Record<string, string>): PackageHost {
   return { fileExists: (p) => p in files, readFile: (p) => files[p] };
@@ -38,5 +39,41 @@ describe('packageEntries', () => {
       '/p/packages/b/package.json': '{ "main": ',
     });
     assert.deepEqual(packageEntries(files, {}, fs), ['/p/packages/a/src/main.ts']);
+  });
+});
+
+describe('importsOf', () => {
+  const FILES: Record<string, string> = {
+    '/p/a.ts': [
+      "import { b } from './b';",
+      "export * from './c';",
+      "import d = require('./d');",
+      "const e = require('./e');",
+      "const f = require ('./f');",
+      "async function g() { return import('./g'); }",
+      "import express from 'express';",
+      'export { b, d, e, f, g, express };',
+    ].join('\n'),
+    '/p/h.js': "const i = require('./i');\nimport('./j');\nmodule.exports = { i };\n",
+    '/p/k.ts': "// mentions require( only in a comment\nimport { b } from './b';\nexport const k = b;\n",
+  };
+  for (const n of ['b', 'c', 'd', 'e', 'f', 'g']) FILES[`/p/${n}.ts`] = `export const ${n} = 1;\n`;
+  for (const n of ['i', 'j']) FILES[`/p/${n}.js`] = `module.exports = 1;\n`;
+  const project = new Project({ useInMemoryFileSystem: true, compilerOptions: { allowJs: true, module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
+  for (const [path, text] of Object.entries(FILES)) project.createSourceFile(path, text);
+  const program = project.getProgram().compilerObject;
+  const imports = (file: string) => {
+    const cache = ts.createModuleResolutionCache('/p', (s) => s, program.getCompilerOptions());
+    return importsOf(program.getSourceFile(file)!, program.getCompilerOptions(), project.getModuleResolutionHost(), cache).sort();
+  };
+
+  it('a TypeScript file: imports, re-exports, import = require, require() however spaced, import(); packages left out', () => {
+    assert.deepEqual(imports('/p/a.ts'), ['/p/b.ts', '/p/c.ts', '/p/d.ts', '/p/e.ts', '/p/f.ts', '/p/g.ts']);
+  });
+  it('a JavaScript file: require() and import()', () => {
+    assert.deepEqual(imports('/p/h.js'), ['/p/i.js', '/p/j.js']);
+  });
+  it('a file whose text mentions require( but imports with import', () => {
+    assert.deepEqual(imports('/p/k.ts'), ['/p/b.ts']);
   });
 });

@@ -11,13 +11,7 @@ import { walk } from '../ast';
 
 /** The project files a file imports (ES imports, re-exports, `require`, dynamic `import()`). */
 export function importsOf(sf: ts.SourceFile, options: ts.CompilerOptions, host: ts.ModuleResolutionHost, cache: ts.ModuleResolutionCache): string[] {
-  const specs: string[] = [];
-  walk(sf, (n) => {
-    if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) specs.push(n.moduleSpecifier.text);
-    else if (ts.isImportEqualsDeclaration(n) && ts.isExternalModuleReference(n.moduleReference) && ts.isStringLiteral(n.moduleReference.expression)) specs.push(n.moduleReference.expression.text);
-    else if (ts.isCallExpression(n) && n.arguments.length === 1 && ts.isStringLiteral(n.arguments[0]!) && ((ts.isIdentifier(n.expression) && n.expression.text === 'require') || n.expression.kind === ts.SyntaxKind.ImportKeyword)) specs.push((n.arguments[0] as ts.StringLiteral).text);
-    // Declarations cannot contain imports we care about below expressions; keep walking.
-  });
+  const specs = moduleSpecifiers(sf);
   const out: string[] = [];
   for (const s of specs) {
     if (!s.startsWith('.') && !s.startsWith('/') && !s.startsWith('#') && !s.startsWith('@/') && !s.startsWith('~/')) continue;
@@ -25,6 +19,28 @@ export function importsOf(sf: ts.SourceFile, options: ts.CompilerOptions, host: 
     if (r && !r.isExternalLibraryImport) out.push(r.resolvedFileName.replace(/\\/g, '/'));
   }
   return out;
+}
+
+/** `require(…)` however spaced: a TypeScript file that calls it needs a walk (see {@link moduleSpecifiers}). */
+const REQUIRE_CALL = /\brequire\s*\(/;
+
+/**
+ * The module specifiers a file names. The program collected them as it was built (`SourceFile.imports`,
+ * internal: imports, re-exports, `import x = require()`, `import()` and, in JavaScript, `require()`), so only a
+ * TypeScript file whose text calls `require` is walked for its calls; a walk of every file cost 0.12 s of a 5 s
+ * audit of 1,000 files.
+ */
+function moduleSpecifiers(sf: ts.SourceFile): string[] {
+  const collected = (sf as { imports?: readonly ts.StringLiteralLike[] }).imports;
+  const js = /\.[cm]?jsx?$/i.test(sf.fileName);
+  if (collected && (js || !REQUIRE_CALL.test(sf.text))) return collected.map((s) => s.text);
+  const specs: string[] = [];
+  walk(sf, (n) => {
+    if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) specs.push(n.moduleSpecifier.text);
+    else if (ts.isImportEqualsDeclaration(n) && ts.isExternalModuleReference(n.moduleReference) && ts.isStringLiteral(n.moduleReference.expression)) specs.push(n.moduleReference.expression.text);
+    else if (ts.isCallExpression(n) && n.arguments.length === 1 && ts.isStringLiteral(n.arguments[0]!) && ((ts.isIdentifier(n.expression) && n.expression.text === 'require') || n.expression.kind === ts.SyntaxKind.ImportKeyword)) specs.push((n.arguments[0] as ts.StringLiteral).text);
+  });
+  return specs;
 }
 
 export interface DomainInput {
