@@ -24,13 +24,14 @@ describe('handler discovery', () => {
   it('Express: routes on app and routers (with the mount prefix), bound classes', () => {
     assert.deepEqual(handlersIn('src/express-app.ts'), ['express GET /api/orders :7 io', 'express POST /keys :10 cpu']);
   });
-  it('route chains (typed from their root), a router kept in a Map, wrapped handlers', () => {
+  it('route chains (typed from their root), a router kept in a Map, a cast receiver, wrapped handlers', () => {
     assert.deepEqual(handlersIn('src/chains.ts'), [
-      'koa POST /chained/b :15 io',
-      'koa GET /chained/a :15 io',
-      'express PUT /items :24 io',
-      'express GET /items :24 io',
-      'express GET /from-map :38 io',
+      'koa POST /chained/b :16 io',
+      'koa GET /chained/a :16 io',
+      'express PUT /items :25 io',
+      'express GET /items :25 io',
+      'express GET /from-map :39 io',
+      'hono GET /cast :44 io',
     ]);
   });
   it('Fastify: verbs, route({ handler }) and hooks', () => {

@@ -56,6 +56,7 @@ describe('importsOf', () => {
     ].join('\n'),
     '/p/h.js': "const i = require('./i');\nimport('./j');\nmodule.exports = { i };\n",
     '/p/k.ts': "// mentions require( only in a comment\nimport { b } from './b';\nexport const k = b;\n",
+    '/p/m.ts': "import { b } from './b';\nexport * from './c';\nimport d = require('./d');\nexport async function m() { return [b, d, await import('./g')]; }\n",
   };
   for (const n of ['b', 'c', 'd', 'e', 'f', 'g']) FILES[`/p/${n}.ts`] = `export const ${n} = 1;\n`;
   for (const n of ['i', 'j']) FILES[`/p/${n}.js`] = `module.exports = 1;\n`;
@@ -75,5 +76,8 @@ describe('importsOf', () => {
   });
   it('a file whose text mentions require( but imports with import', () => {
     assert.deepEqual(imports('/p/k.ts'), ['/p/b.ts']);
+  });
+  it("a TypeScript file without require(: the program's own list (imports, re-exports, import = require, import())", () => {
+    assert.deepEqual(imports('/p/m.ts'), ['/p/b.ts', '/p/c.ts', '/p/d.ts', '/p/g.ts']);
   });
 });

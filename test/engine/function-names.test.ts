@@ -1,7 +1,8 @@
 /**
  * Functions passed by property reference (`items.map(h.score)`) are followed only when a project declaration
- * can give a function that name (server/src/engine/analysis/function-names.ts): the names discovery collects,
- * and the calls still followed through every kind of declaration that can carry one.
+ * can give a function that name (server/src/engine/analysis/function-names.ts): the names discovery collects
+ * per kind of declaration, and calls still followed through a re-export under another name and through
+ * computed names.
  */
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -19,7 +20,7 @@ function namesIn(code: string): string[] {
     ts.forEachChild(n, visit);
   };
   visit(sf);
-  return [...scan.names].sort();
+  return [...[...scan.names].sort(), ...(scan.computed ? ['<computed>'] : [])];
 }
 
 describe('function names', () => {
@@ -29,7 +30,9 @@ describe('function names', () => {
     ['export assignment', 'const f = () => 1;\nexport default f;', ['default', 'f']],
     ['arrow and function expression in variables', 'const a = () => 1, b = function () {}, c = 3;', ['a', 'b']],
     ['wrapped function in a variable', 'const handler = wrap(async () => 1);', ['handler']],
-    ['class: method, accessors, arrow property, constructor', 'class S { constructor() {} run() {} get size() { return 1; } onMessage = (m: string) => m; n = 1; #hidden() {} }', ['#hidden', 'constructor', 'onMessage', 'run', 'size']],
+    ['class: method, accessors, arrow property, constructor', 'class S { constructor() {} run() {} get size() { return 1; } onMessage = (m: string) => m; n = 1; #hidden() {} }', ['#hidden', 'onMessage', 'run', 'size']],
+    ['computed names: a well-known symbol names no property', 'class It { [Symbol.iterator]() { return [][Symbol.iterator](); } }', []],
+    ['computed names: literal, and any other expression', "const K = 'k';\nclass C { ['go']() {} [1]() {} }\nconst o = { [K]: () => 1, [K + 'x']: 2 };", ['1', 'go', '<computed>']],
     ['object literal: method, function property, quoted name, shorthand', "const o = { list() {}, 'get-one': () => 1, count: 2, x };", ['get-one', 'list']],
     ['re-export under another name', "export { rank as score } from './rank';", ['rank', 'score']],
     ['types only', 'interface I { run(): void; size: number }\ntype T = { go: () => void };', []],
@@ -38,14 +41,16 @@ describe('function names', () => {
     it(name, () => assert.deepEqual(namesIn(code), expected));
   }
 
-  it('a function passed by a property renamed on re-export is still followed; other property arguments are not', () => {
+  it('a function passed by a property renamed on re-export, or under a computed name, is still followed', () => {
     const { dirs } = writeCases(
       [
         {
           name: 'renamed',
           code: `${APP}import * as h from './helpers';
+import { packer, tools } from './tools';
 app.get('/scores', (req, res) => res.json(req.body.items.map(h.score)));
-app.get('/lengths', (req, res) => res.json(req.body.items.map(h.size)));
+app.get('/packed', (req, res) => res.json(req.body.items.map(packer.pack)));
+app.get('/zipped', (req, res) => res.json(req.body.items.map(tools.zip)));
 app.listen(1);
 `,
           files: {
@@ -55,7 +60,11 @@ export function rank(id: string): number {
 }
 `,
             'helpers.ts': `export { rank as score } from './rank';
-export const size = { of: (s: string) => s.length };
+`,
+            'tools.ts': `import { deflateSync, gzipSync } from 'node:zlib';
+const KEY = 'zip';
+export const packer = { ['pack'](s: string): number { return deflateSync(s).length; } };
+export const tools = { [KEY]: (s: string): number => gzipSync(s).length };
 `,
           },
         },
@@ -67,10 +76,12 @@ export const size = { of: (s: string) => s.length };
     const found = result.findings.map((f) => `${f.ruleId} ${path.relative(dir, f.location.file)}:${f.location.range.start.line + 1} ${f.handler?.label}`);
     assert.deepEqual(found, [
       'blocking-cpu/sync-call rank.ts:3 GET /scores',
+      'blocking-cpu/sync-call tools.ts:3 GET /packed',
+      'blocking-cpu/sync-call tools.ts:4 GET /zipped',
     ]);
     assert.deepEqual(
       result.findings[0]!.chain.map((c) => `${c.label} @ ${path.relative(dir, c.file)}:${c.range.start.line + 1}`),
-      [`GET /scores @ server.ts:${APP_LINES + 2}`, `calls h.score @ server.ts:${APP_LINES + 2}`, 'gzipSync (node:zlib) @ rank.ts:3'],
+      [`GET /scores @ server.ts:${APP_LINES + 3}`, `calls h.score @ server.ts:${APP_LINES + 3}`, 'gzipSync (node:zlib) @ rank.ts:3'],
     );
   });
 });

@@ -8,10 +8,13 @@
 import { ts } from 'ts-morph';
 import { FunctionNameScan } from '../discovery/function-names';
 
-/** Files scanned here (project sources outside the discovered files), kept across programs: an edit replaces only its file. */
-const scanned = new WeakMap<ts.SourceFile, ReadonlySet<string>>();
+/** What a file's declarations name (see FunctionNameScan). */
+type FileNames = Pick<FunctionNameScan, 'names' | 'computed'>;
 
-function scan(sf: ts.SourceFile): ReadonlySet<string> {
+/** Files scanned here (project sources outside the discovered files), kept across programs: an edit replaces only its file. */
+const scanned = new WeakMap<ts.SourceFile, FileNames>();
+
+function scan(sf: ts.SourceFile): FileNames {
   let names = scanned.get(sf);
   if (!names) {
     const s = new FunctionNameScan();
@@ -20,7 +23,7 @@ function scan(sf: ts.SourceFile): ReadonlySet<string> {
       ts.forEachChild(n, visit);
     };
     visit(sf);
-    names = s.names;
+    names = s;
     scanned.set(sf, names);
   }
   return names;
@@ -29,6 +32,8 @@ function scan(sf: ts.SourceFile): ReadonlySet<string> {
 /** The function names of a program's project sources (not declaration files, not `node_modules`), gathered on first use. */
 export class FunctionNames {
   private names?: Set<string>;
+  /** Some project function has a computed, non-literal name: every name may be one. */
+  private anyName = false;
 
   /**
    * @param discovered the names discovery collected in a file, undefined for a file it did not walk (an import
@@ -36,7 +41,7 @@ export class FunctionNames {
    */
   constructor(
     private readonly program: ts.Program,
-    private readonly discovered: (sf: ts.SourceFile) => ReadonlySet<string> | undefined,
+    private readonly discovered: (sf: ts.SourceFile) => FileNames | undefined,
   ) {}
 
   /** Whether a project declaration can give a function the property name `name`. */
@@ -45,9 +50,11 @@ export class FunctionNames {
       this.names = new Set();
       for (const sf of this.program.getSourceFiles()) {
         if (sf.isDeclarationFile || sf.fileName.includes('/node_modules/')) continue;
-        for (const n of this.discovered(sf) ?? scan(sf)) this.names.add(n);
+        const file = this.discovered(sf) ?? scan(sf);
+        for (const n of file.names) this.names.add(n);
+        if (file.computed) this.anyName = true;
       }
     }
-    return this.names.has(name);
+    return this.anyName || this.names.has(name);
   }
 }

@@ -7,7 +7,7 @@
 import * as nodePath from 'node:path';
 import { ts } from 'ts-morph';
 import { locationOf, normalizePath, registrationLocation, type FunctionNode } from '../ast';
-import { constructorPrefix, discoverFile, type DiscoveredHandler, type Mount } from '../discovery';
+import { constructorPrefix, discoverFile, type DiscoveredHandler, type FileDiscovery, type Mount } from '../discovery';
 import { RULE_IMPLS, ruleById } from '../rules/all';
 import { rule as UNUSED_SUPPRESSION } from '../rules/looplens/unused-suppression';
 import { checkMixedBound, type BoundHandler } from '../rules/mixed-bound/cpu-beside-io';
@@ -194,7 +194,7 @@ export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisSte
   const cliScripts = new Set<string>();
   const workerTargets: string[] = [];
   const mounts: Mount[] = [];
-  const functionNames = new Map<ts.SourceFile, ReadonlySet<string>>();
+  const functionNames = new Map<ts.SourceFile, FileDiscovery['functionNames']>();
   for (const [i, sf] of input.files.entries()) {
     throwIfCancelled(token);
     yield { phase: 'discover', filesDone: i, files: input.files.length };

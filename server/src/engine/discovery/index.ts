@@ -39,7 +39,7 @@ export interface FileDiscovery {
    */
   isCliScript: boolean;
   /** The names the file's declarations can give a function value (./function-names.ts). */
-  functionNames: ReadonlySet<string>;
+  functionNames: Pick<FunctionNameScan, 'names' | 'computed'>;
 }
 
 function readsArgvAtTopLevel(sf: ts.SourceFile): boolean {
@@ -83,7 +83,7 @@ export function discoverFile(sf: ts.SourceFile, checker: ts.TypeChecker, mounts:
   ts.forEachChild(sf, visit);
   if (handlers.some((h) => h.kind === 'lambda' || h.kind === 'nextjs' || h.kind === 'bullmq' || h.kind === 'http-server')) isEntry = true;
   const isCliScript = !isEntry && (sf.text.startsWith('#!') || readsArgvAtTopLevel(sf));
-  return { handlers, isEntry, workerTargets: workers.targets, isWorkerBody: workers.isWorkerBody, isCliScript, functionNames: functionNames.names };
+  return { handlers, isEntry, workerTargets: workers.targets, isWorkerBody: workers.isWorkerBody, isCliScript, functionNames };
 }
 
 /**

@@ -33,10 +33,9 @@ const FRAMEWORK_BY_PACKAGE: Record<string, HandlerKind> = {
  * leaves the answer to the receiver's own type.
  */
 function frameworkOf(ctx: DiscoveryContext, receiver: ts.Expression): HandlerKind | null | undefined {
-  const direct = skipOuter(receiver);
-  let root = direct;
+  let root = receiver;
   for (let next = chainLink(root); next; next = chainLink(root)) root = next;
-  return (root !== direct && frameworkOfNode(ctx, root)) || frameworkOfNode(ctx, direct);
+  return (root !== receiver && frameworkOfNode(ctx, root)) || frameworkOfNode(ctx, receiver);
 }
 
 function frameworkOfNode(ctx: DiscoveryContext, node: ts.Expression): HandlerKind | null | undefined {
@@ -49,12 +48,17 @@ function frameworkOfNode(ctx: DiscoveryContext, node: ts.Expression): HandlerKin
   return frameworkOfType(type);
 }
 
-/** The receiver of a route chain's link (`x` for `x.get('/a', f)` or `x.route('/a')`), else undefined. */
+/**
+ * The receiver of a route chain's link (`x` for `x.get('/a', f)` or `x.route('/a')`), else undefined. Casts
+ * stay on the receiver (`(app as Hono).get(…)` is typed through its cast); parentheses and `!` do not matter.
+ */
 function chainLink(e: ts.Expression): ts.Expression | undefined {
-  if (!ts.isCallExpression(e)) return undefined;
-  const name = calleeName(e);
-  const receiver = receiverOf(e);
-  return receiver && name && (VERBS.has(name) || name === 'route') ? skipOuter(receiver) : undefined;
+  let call: ts.Expression = e;
+  while (ts.isParenthesizedExpression(call) || ts.isNonNullExpression(call)) call = call.expression;
+  if (!ts.isCallExpression(call)) return undefined;
+  const name = calleeName(call);
+  const receiver = receiverOf(call);
+  return receiver && name && (VERBS.has(name) || name === 'route') ? receiver : undefined;
 }
 
 function frameworkOfType(type: ts.Type): HandlerKind | null | undefined {
