@@ -10,7 +10,7 @@
  * be able to write it. One file per bundle, keyed by the bundle's path, size and modification time and by the
  * Node version and architecture; V8 checks its flags and the source length and rejects a cache that does not
  * fit, which is then rewritten. Writing a cache deletes the caches of earlier builds of the same bundle path
- * (an update of the extension or the CLI), which are never read again. Any file-system error (no home
+ * and Node version (an update of the extension or the CLI), which are never read again. Any file-system error (no home
  * folder, a read-only or full disk) only means running without a cache.
  */
 import { createHash } from 'node:crypto';
@@ -27,18 +27,23 @@ function digest(parts: readonly (string | number)[]): string {
 
 /**
  * The cache file for `bundle` (absolute), or undefined when the bundle cannot be read: named by the bundle's
- * file name and path (`cli-main.js-<path>-<build>.bin`), so that a build's cache can find its predecessors.
+ * file name, then its path with the Node version and architecture (one install run by two Node versions keeps
+ * a cache for each), then the build (`cli-main.js-<install>-<build>.bin`), so that a build's cache can find its
+ * predecessors.
  */
 function cacheFileFor(bundle: string): string | undefined {
   try {
     const { size, mtimeMs } = statSync(bundle);
-    return join(envPaths('looplens').cache, 'code-cache', `${basename(bundle)}-${digest([bundle])}-${digest([size, mtimeMs, process.version, process.arch])}.bin`);
+    return join(envPaths('looplens').cache, 'code-cache', `${basename(bundle)}-${digest([bundle, process.version, process.arch])}-${digest([size, mtimeMs])}.bin`);
   } catch {
     return undefined;
   }
 }
 
-/** Deletes the other caches of the same bundle path (earlier builds); errors are ignored (another process may be deleting them too). */
+/**
+ * Deletes the caches of earlier builds of the same install. Throws on a file-system error other than a file
+ * already gone (another process may be pruning too); the caller ignores it, as for any cache write.
+ */
 function pruneEarlierBuilds(cacheFile: string): void {
   const dir = dirname(cacheFile);
   const prefix = basename(cacheFile).replace(/[0-9a-f]{20}\.bin$/, '');

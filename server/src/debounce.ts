@@ -48,8 +48,9 @@ export class Debouncer {
   }
 
   /**
-   * The quiet period a `schedule(key)` made now would wait (milliseconds): 0 when the key is idle (no job pending
-   * or running) or has never finished a run; otherwise its last run's duration, at most `delayMs`.
+   * The quiet period a `schedule(key)` made now would wait (milliseconds): 0 when the key is idle (nothing
+   * running, and nothing pending but a start at the next turn) or has never finished a run; otherwise its last
+   * run's duration, at most `delayMs`.
    */
   quietMs(key: string): number {
     if (!this.running.has(key) && (this.timers.get(key)?.immediate ?? true)) return 0;

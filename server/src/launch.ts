@@ -8,8 +8,8 @@ import { runWithCodeCache } from './codeCache';
 // with dropped programs. Two V8 settings keep the server's memory near its live heap (bench/lsp.mjs, gen-1000,
 // 2 cores):
 // - the sweeper runs on the main thread: on background threads it fell behind a busy main thread, and the pages
-//   it had not released stayed resident (RSS 930 MiB after 250 edits with the live heap flat at 211 MiB; 520 MiB
-//   swept on the main thread, with no measurable change in edit latency);
+//   it had not released stayed resident (250 in-process edits: RSS 930 MiB with the live heap flat at 211 MiB;
+//   RSS 520 MiB when swept on the main thread, with no measurable change in edit latency);
 // - the heap may grow by half its live size between full collections instead of V8's usual up to four times:
 //   RSS after 550 edits 392–398 MiB instead of 465–666 MiB; edit p50 unchanged, p95 about 20 ms higher (one edit
 //   in twenty meets a full collection).

@@ -23,7 +23,7 @@ import { Workspaces, type WorkspaceEntry, type WorkspaceFactory } from './worksp
 export interface SessionOptions {
   /** Creates engine workspaces (tests pass a double); default the engine's `Workspace`. */
   createWorkspace?: WorkspaceFactory;
-  /** Quiet period after an edit before analysing, in milliseconds (default 150). */
+  /** Longest quiet period before analysing an edit that interrupts a pending or running analysis, in milliseconds (default 150; see ./debounce.ts). */
   debounceMs?: number;
   /**
    * Options of the worker thread the audit runs in (./auditRunner.ts). With a `createWorkspace` double the
