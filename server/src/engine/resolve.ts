@@ -183,10 +183,11 @@ function soleDeclaration(checker: ts.TypeChecker, call: ts.CallExpression | ts.N
 
 /**
  * The one call signature of the callee's type, when it has exactly one: the signature any resolution of the
- * call picks (instantiated, with the same declaration). Asking the callee's type checks only the callee;
- * `getResolvedSignature` also checks every argument against the parameters, which on a first query into a
- * large library's types (tRPC's fastify adapter: `onConnection(socket, req.raw)`) costs the better part of a
- * second. Undefined for `new`, and for callees with no or several signatures (overloads are resolved).
+ * call picks (instantiated, with the same declaration), so its declaration is the callee's. Asking the callee's
+ * type checks only the callee; `getResolvedSignature` also checks every argument against the parameters, which
+ * on a first query into a large library's types (tRPC's fastify adapter: `onConnection(socket, req.raw)`) costs
+ * the better part of a second. Undefined for `new`, and for callees with no or several signatures (overloads
+ * are resolved).
  */
 function singleSignature(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression): ts.Signature | undefined {
   if (!ts.isCallExpression(call) || call.expression.kind === ts.SyntaxKind.SuperKeyword || call.expression.kind === ts.SyntaxKind.ImportKeyword) return undefined;
@@ -276,11 +277,13 @@ const INSTANTIATED = ts.TypeFlags.TypeParameter | ts.TypeFlags.Conditional | ts.
 /**
  * `test` applied to the return types the callee declares, without resolving the call: typing the call
  * resolves its overloads against every argument and infers the callbacks it is given (on `@budibase/server`
- * one `rows.flatMap((row, i) => { … })` took 0.5 s), while `flatMap` declares an array whatever the call.
- * Undefined when the answer needs the call: no signatures, overloads that disagree, or a return type that
- * depends on type arguments (`wrap<T>(fn: T): T`).
+ * one `rows.flatMap((row, i) => { … })` took 0.5 s; on `@trpc/server` one `onConnection(socket, req.raw)`
+ * 0.9 s), while `flatMap` declares an array whatever the call. Undefined when the answer needs the call: `new`,
+ * `super()` or `import()`, no signatures, overloads that disagree, or a return type that depends on type
+ * arguments (`wrap<T>(fn: T): T`).
  */
 function declaredVerdict(checker: ts.TypeChecker, call: ts.CallExpression, test: (t: ts.Type) => boolean): boolean | undefined {
+  if (call.expression.kind === ts.SyntaxKind.SuperKeyword || call.expression.kind === ts.SyntaxKind.ImportKeyword) return undefined;
   let verdict: boolean | undefined;
   for (const sig of checker.getTypeAtLocation(call.expression).getCallSignatures()) {
     const r = sig.getReturnType();
@@ -307,15 +310,14 @@ export function isThenable(checker: ts.TypeChecker, type: ts.Type): boolean {
 }
 
 /**
- * True when an expression's value is a promise (by its type). For a plain call whose callee has one
- * non-generic signature, that signature's return type is the call's type, read without resolving the call
- * (which checks every argument: see {@link singleSignature}).
+ * True when an expression's value is a promise (by its type). A call is judged from its callee's declared
+ * return types when they settle it ({@link declaredVerdict}); an optional call is typed as it is, since its
+ * value may also be `undefined`.
  */
 export function returnsPromise(checker: ts.TypeChecker, expr: ts.Expression): boolean {
   try {
-    const sig = ts.isCallExpression(expr) && !ts.isOptionalChain(expr) ? singleSignature(checker, expr) : undefined;
-    const type = sig && !sig.typeParameters?.length ? checker.getReturnTypeOfSignature(sig) : checker.getTypeAtLocation(expr);
-    return isThenable(checker, type);
+    const declared = ts.isCallExpression(expr) && !ts.isOptionalChain(expr) ? declaredVerdict(checker, expr, (t) => isThenable(checker, t)) : undefined;
+    return declared ?? isThenable(checker, checker.getTypeAtLocation(expr));
   } catch {
     return false;
   }
