@@ -67,8 +67,9 @@ function reExports(sf: ts.SourceFile): boolean {
  */
 export class IncrementalCache {
   /**
-   * @param keeps false for a one-shot analysis (the CLI): nothing is kept for a next run, so each handler's
-   * trace and reach, and the summaries' indexes for adoption, become garbage as soon as they are used.
+   * @param keeps false for a one-shot analysis (the CLI): handlers' reaches are not kept, so each handler's
+   * reach and trace (keyed by the reach) become garbage once used, and the summaries skip the indexes that
+   * only adoption by a next program needs. The rest dies with the cache, which a one-shot caller drops.
    */
   constructor(readonly keeps = true) {}
 
@@ -152,7 +153,7 @@ export class IncrementalCache {
     let out = this.changed?.has(normalizePath(sf.fileName)) === false ? this.importCache.get(sf) : undefined;
     if (!out) {
       out = compute();
-      if (this.keeps) this.importCache.set(sf, out);
+      this.importCache.set(sf, out);
     }
     return out;
   }
@@ -164,7 +165,7 @@ export class IncrementalCache {
   settleImports(imports: ReadonlyMap<string, readonly string[]>, resolve: (specifier: string, from: ts.SourceFile) => string | undefined): void {
     this.resolve = resolve;
     const last = this.lastImports;
-    if (this.keeps) this.lastImports = new Map(imports);
+    this.lastImports = new Map(imports);
     if (!this.changed) return;
     const importers = new Map<string, string[]>();
     for (const graph of [last, imports]) {
@@ -264,7 +265,7 @@ export class IncrementalCache {
     if (!entry) {
       const mounts: Mount[] = [];
       entry = { fd: compute(mounts), mounts };
-      if (this.keeps) this.discovery.set(sf, entry);
+      this.discovery.set(sf, entry);
     }
     return entry;
   }
@@ -290,7 +291,6 @@ export class IncrementalCache {
     }
     if (same) summaries.adopt(this.summaries!, (sf) => this.isStale(normalizePath(sf.fileName)), this.isStaleNode);
     else this.reaches = new WeakMap();
-    if (!this.keeps) return;
     this.lastHandlerFns = new Map(handlerFns);
     this.summaries = summaries;
   }
@@ -303,7 +303,7 @@ export class IncrementalCache {
     let out = this.handlerLocations.get(d);
     if (!out) {
       out = compute();
-      if (this.keeps) this.handlerLocations.set(d, out);
+      this.handlerLocations.set(d, out);
     }
     return out;
   }
@@ -314,7 +314,7 @@ export class IncrementalCache {
     if (kept && reached.every((r, i) => summaryOf(r.fn) === kept.summaries[i])) return kept.items;
     const summaries = reached.map((r) => summaryOf(r.fn));
     const items = traceHandler(reached, summaries);
-    if (this.keeps) this.traces.set(reached, { summaries, items });
+    this.traces.set(reached, { summaries, items });
     return items;
   }
 
