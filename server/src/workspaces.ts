@@ -132,7 +132,9 @@ export class Workspaces {
     const byEntry = new Map<WorkspaceEntry, string[]>();
     for (const file of files) {
       const entry = this.entryFor(file);
-      byEntry.set(entry, [...(byEntry.get(entry) ?? []), file]);
+      const those = byEntry.get(entry);
+      if (those) those.push(file);
+      else byEntry.set(entry, [file]);
     }
     for (const [entry, those] of byEntry) this.engines.get(entry.key)?.ws.filesCreatedOrDeleted?.(those);
     return [...byEntry.keys()];

@@ -166,6 +166,13 @@ export class Workspace {
     for (const part of this.loaded.parts) forgetResolutions(part.project);
   }
 
+  /** What `part`'s analyses keep for the next one, made on its first analysis. */
+  private incrementalFor(part: ProjectPart): IncrementalCache {
+    let cache = this.incremental.get(part);
+    if (!cache) this.incremental.set(part, (cache = new IncrementalCache()));
+    return cache;
+  }
+
   /** Whether the programs are loaded: an analysis now starts without the (uninterruptible) program build. */
   isLoaded(): boolean {
     return this.loaded !== undefined;
@@ -345,9 +352,7 @@ export class Workspace {
         if (reason && !this.overBudget.has(f) && !overBudgetFiles.some((o) => o.file === f)) overBudgetFiles.push({ file: f, reason });
         return !reason && this.isUnderRoot(f) && (parts.length === 1 || part.own.has(f));
       });
-      let incremental = this.once ? undefined : this.incremental.get(part);
-      if (!incremental && !this.once) this.incremental.set(part, (incremental = new IncrementalCache()));
-      return { program, files, incremental };
+      return { program, files, incremental: this.once ? undefined : this.incrementalFor(part) };
     });
     const total = programs.reduce((n, p) => n + p.files.length, 0);
     const suppressions = new Suppressions();

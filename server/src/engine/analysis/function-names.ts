@@ -6,6 +6,7 @@
  * no project declaration can give a function needs no question.
  */
 import { ts } from 'ts-morph';
+import { walk } from '../ast';
 import { FunctionNameScan } from '../discovery/function-names';
 
 /** What a file's declarations name (see FunctionNameScan). */
@@ -18,11 +19,7 @@ function scan(sf: ts.SourceFile): FileNames {
   let names = scanned.get(sf);
   if (!names) {
     const s = new FunctionNameScan();
-    const visit = (n: ts.Node): void => {
-      s.visit(n);
-      ts.forEachChild(n, visit);
-    };
-    visit(sf);
+    walk(sf, (n) => s.visit(n));
     names = s;
     scanned.set(sf, names);
   }
