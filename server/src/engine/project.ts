@@ -8,7 +8,7 @@ import { isBuiltin } from 'node:module';
 import * as nodePath from 'node:path';
 import { RealFileSystemHost } from '@ts-morph/common';
 import { Project, ts, type ProjectOptions } from 'ts-morph';
-import { minimatch } from 'minimatch';
+import { Minimatch } from 'minimatch';
 import { globSync } from 'tinyglobby';
 import { isInside, normalizePath } from './ast';
 import { cachedResolution } from './resolution';
@@ -218,10 +218,9 @@ function createProject(root: string, configPath: string | undefined, skipped: Sk
  * .gitignored, and when `within` (absolute files or folders) is given, at or under one of them.
  */
 export function sourceFiles(root: string, exclude: readonly string[], within?: readonly string[]): string[] {
-  const ignored = gitignored(root);
+  // The glob prunes excluded folders as it walks; the filter decides, as it does for a single file.
   const files = globSync(SOURCE_GLOB, { cwd: root, absolute: true, ignore: [...ALWAYS_EXCLUDED, ...exclude], followSymbolicLinks: false, dot: false });
-  const wanted = withinFilter(within);
-  return files.filter((f) => !ignored(f) && wanted(f)).sort();
+  return files.filter(sourceFileFilter(root, exclude, within)).sort();
 }
 
 /** Whether a file (absolute) is at or under one of `within` (absolute files or folders); every file when undefined. */
@@ -233,16 +232,18 @@ function withinFilter(within: readonly string[] | undefined): (file: string) => 
 /**
  * A test of whether {@link sourceFiles} of `root` would list a file (absolute): a source extension, under the
  * root and `within` when given, not excluded, not in a dot-folder, not .gitignored. Reads the .gitignore files
- * once, when made.
+ * and compiles the patterns once, when made.
  */
 export function sourceFileFilter(root: string, exclude: readonly string[], within?: readonly string[]): (file: string) => boolean {
   const ignored = gitignored(root);
   const wanted = withinFilter(within);
-  const excluded = [...ALWAYS_EXCLUDED, ...exclude];
+  const source = new Minimatch(SOURCE_GLOB);
+  const excluded = [...ALWAYS_EXCLUDED, ...exclude].map((g) => new Minimatch(g, { dot: true }));
+  const base = normalizePath(root);
   return (file) => {
-    const rel = nodePath.posix.relative(normalizePath(root), normalizePath(file));
+    const rel = nodePath.posix.relative(base, normalizePath(file));
     if (rel === '' || rel.startsWith('../') || nodePath.isAbsolute(rel) || rel.split('/').some((segment) => segment.startsWith('.'))) return false;
-    if (!wanted(file) || !minimatch(rel, SOURCE_GLOB) || excluded.some((g) => minimatch(rel, g, { dot: true }))) return false;
+    if (!wanted(file) || !source.match(rel) || excluded.some((m) => m.match(rel))) return false;
     return !ignored(file);
   };
 }
