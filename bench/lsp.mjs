@@ -166,6 +166,7 @@ async function main() {
   console.log(`| didChange → publishDiagnostics, ${edits} edits, p50 / p95 (quiet period included) | ${p50.toFixed(0)} / ${p95.toFixed(0)} ms | p95 ≤ 50 ms ${p95 <= 50 ? '✓' : '✗'} |`);
   console.log(`| server RSS after ${edits + soak} edits (peak) | ${mem.rss.toFixed(0)} MiB (${mem.peak.toFixed(0)} MiB) | ≤ 600 MiB ${mem.rss <= 600 ? '✓' : '✗'} |`);
   console.log(`(diagnostic counts seen while editing: ${[...counts].sort((a, b) => a - b).join(', ')})`);
+  console.log(`(edit latencies in order, ms: ${latencies.map((x) => x.toFixed(0)).join(' ')})`);
 }
 
 main().catch((e) => {

@@ -123,6 +123,33 @@ describe('incremental re-analysis after edits', () => {
       ['change a type the importers use', () => edit('src/db.ts', 'Promise<Row[]> {', 'Promise<Row[][]> {')],
       ['change it back', () => edit('src/db.ts', 'Promise<Row[][]> {', 'Promise<Row[]> {')],
       ['unmount the router', () => edit('src/app.ts', "app.use('/api', ordersRouter);", "app.use('/v2', ordersRouter);")],
+      // Edits inside function bodies (./shape.ts): the importers' summaries are kept unless they read the body.
+      ['rank every row (a caller whose finding comes from the callee’s loops)', () => edit('src/orders.ts', '  res.json({ best: rank(rows), n });', '  const posted: typeof rows = _req.body;\n  const ranks: number[] = [];\n  for (const r of posted) ranks.push(rank(posted) + r.total);\n  res.json({ best: rank(rows), n, ranks });')],
+      [
+        'rank stops looping over its argument (only its body changes)',
+        () => {
+          edit('src/helpers.ts', '  for (const a of rows) {', '  for (const a of rows.slice(0, 3)) {');
+          edit('src/helpers.ts', '    for (const b of rows) if (a.id === b.id) best += b.total;', '    best += a.total;');
+        },
+      ],
+      ['rank loops again', () => edit('src/helpers.ts', '  for (const a of rows.slice(0, 3)) {', '  for (const a of rows) {')],
+      ['and in a nested loop again', () => edit('src/helpers.ts', '    best += a.total;', '    for (const b of rows) if (a.id === b.id) best += b.total;')],
+      [
+        'a handler declared in the helpers, registered by the router',
+        () => {
+          edit('src/helpers.ts', 'export function hashAll(', 'export async function top(req: { body: Row[] }, res: { json(x: unknown): void }): Promise<void> {\n  res.json(req.body);\n}\nexport function hashAll(');
+          edit('src/orders.ts', "import { loadRows, rank } from './helpers';", "import { loadRows, rank, top } from './helpers';");
+          edit('src/orders.ts', 'export const ordersRouter = Router();', "export const ordersRouter = Router();\nordersRouter.get('/top', top);");
+        },
+      ],
+      ['a nested loop in that handler’s body', () => edit('src/helpers.ts', '  res.json(req.body);', '  for (const a of req.body) for (const b of req.body) if (a.id === b.id) a.total++;\n  res.json(req.body);')],
+      ['a fan-out over a helper with an inferred return type', () => {
+        edit('src/helpers.ts', 'export function hashAll(', 'export function fetchOne(id: string) {\n  return query(id);\n}\nexport function hashAll(');
+        edit('src/orders.ts', "import { loadRows, rank, top } from './helpers';", "import { fetchOne, loadRows, rank, top } from './helpers';");
+        edit('src/orders.ts', 'rows.map((r) => query(r.customer))', 'rows.map((r) => fetchOne(r.customer))');
+      }],
+      ['the helper’s body stops returning a promise (its inferred return type changes)', () => edit('src/helpers.ts', '  return query(id);', '  return [id];')],
+      ['and returns one again', () => edit('src/helpers.ts', '  return [id];', '  return query(id);')],
     ];
     const first = shape(kept.analyze());
     // The fresh analyses run one-shot (the CLI's mode: nothing kept, programs dropped at the end).

@@ -238,6 +238,7 @@ export function sizeLimit(env: DetectEnv, launch: ts.Node): SizedLimit {
   const visitFn = (root: ts.Node, depth: number): void => {
     if (seen.has(root) || depth > MAX_FOLLOW) return;
     seen.add(root);
+    env.readsBody?.(root);
     const visit = (n: ts.Node): void => {
       if (ts.isCallExpression(n) || ts.isNewExpression(n)) {
         const callee = env.callee(n);

@@ -12,6 +12,11 @@
  * - each handler's trace (./trace.ts): stale when one of its reached functions has a new summary;
  * - each handler's registration and body locations: kept with the file's discovery.
  *
+ * An edit that kept each changed file's shape (./shape.ts: only function bodies changed, and no inferred return
+ * type) leaves the importers' facts valid: only the changed files are stale, and what other files' facts say
+ * of the changed files' functions (handlers, call edges) moves to the new nodes. A summary that read a changed
+ * function's body (FnSummary.reads) is dropped all the same.
+ *
  * Anything the analysis cannot attribute to files resets the whole cache: files added or removed, a change in a
  * declaration or `node_modules` file, a change touching `UV_THREADPOOL_SIZE` (project facts read by fan-out
  * fixes), a function that became or stopped being a handler outside the changed files, other settings.
@@ -21,6 +26,7 @@ import { normalizePath, type FunctionNode } from '../ast';
 import type { DiscoveredHandler, FileDiscovery, Mount } from '../discovery';
 import type { EngineSettings } from '../settings';
 import type { ChainHop, HandlerKind, Location } from '../types';
+import { inferredReturnTypesMatch, matchShape } from './shape';
 import type { FnSummary, Summaries } from './summary';
 import { traceHandler, type TraceItem } from './trace';
 
@@ -100,6 +106,13 @@ export class IncrementalCache {
   private resolve?: (specifier: string, from: ts.SourceFile) => string | undefined;
   /** Whether the last run finished; a cancelled run's changes carry over to the next one. */
   private finished = true;
+  /** The last program's checker, to compare inferred return types across an edit (see ./shape.ts). */
+  private lastChecker?: ts.TypeChecker;
+  /**
+   * Per run: when every changed file kept its shape, each of their old functions → the new one (those nested
+   * in a changed body have none); undefined otherwise.
+   */
+  private moved?: Map<FunctionNode, FunctionNode>;
 
   /**
    * Compares a new program with the last one. Returns the files that changed (by path), or undefined when the
@@ -123,6 +136,9 @@ export class IncrementalCache {
       }
     }
     if (!reset) for (const sf of others) if (!this.others.has(sf)) reset = true;
+    const checker = program.getTypeChecker();
+    this.moved = !reset && carried!.size === 0 && changed.size > 0 ? this.shapeKept(changed, next, checker) : undefined;
+    this.lastChecker = this.keeps ? checker : undefined;
     this.settings = settings;
     this.files = next;
     this.others = others;
@@ -141,6 +157,46 @@ export class IncrementalCache {
     this.fileStates = new Map();
     this.finished = false;
     return this.changed;
+  }
+
+  /**
+   * When every changed file kept its shape: their old functions → new ones, after moving the handlers of the
+   * other files' kept discoveries onto the new nodes. Undefined when one did not, or when a kept discovery
+   * holds what cannot move: a function nested in a changed body, a router symbol of a changed file (its new
+   * binding makes new symbols, which the changed file's own mounts now use).
+   */
+  private shapeKept(changed: ReadonlySet<string>, next: ReadonlyMap<string, ts.SourceFile>, checker: ts.TypeChecker): Map<FunctionNode, FunctionNode> | undefined {
+    if (!this.lastChecker || !this.summaries) return undefined;
+    const moved = new Map<FunctionNode, FunctionNode>();
+    const oldFiles = new Set<ts.SourceFile>();
+    for (const file of changed) {
+      const before = this.files.get(file)!;
+      const m = matchShape(before, next.get(file)!);
+      if (!m || !inferredReturnTypesMatch(m.changed, this.lastChecker, checker)) return undefined;
+      oldFiles.add(before);
+      for (const [a, b] of m.moved) moved.set(a, b);
+    }
+    const inChanged = (n: ts.Node | undefined) => n !== undefined && oldFiles.has(n.getSourceFile());
+    const declaredInChanged = (s: ts.Symbol | undefined) => s?.declarations?.some(inChanged) === true;
+    const moves: DiscoveredHandler[] = [];
+    for (const [file, sf] of next) {
+      if (changed.has(file)) continue;
+      const entry = this.discovery.get(sf);
+      if (!entry) continue;
+      if (entry.mounts.some((m) => declaredInChanged(m.target) || declaredInChanged(m.parent))) return undefined;
+      for (const d of entry.fd.handlers) {
+        if (declaredInChanged(d.router)) return undefined;
+        if (!inChanged(d.fn)) continue;
+        if (!moved.has(d.fn!)) return undefined;
+        moves.push(d);
+      }
+    }
+    for (const d of moves) {
+      d.fn = moved.get(d.fn!);
+      // Its body's range may have moved with the edit.
+      this.handlerLocations.delete(d);
+    }
+    return moved;
   }
 
   /** The run over the program given to {@link begin} completed: its changes need not carry over. */
@@ -167,6 +223,10 @@ export class IncrementalCache {
     const last = this.lastImports;
     this.lastImports = new Map(imports);
     if (!this.changed) return;
+    if (this.moved) {
+      this.stale = new Set(this.changed);
+      return;
+    }
     const importers = new Map<string, string[]>();
     for (const graph of [last, imports]) {
       for (const [from, tos] of graph) {
@@ -289,7 +349,7 @@ export class IncrementalCache {
         }
       }
     }
-    if (same) summaries.adopt(this.summaries!, (sf) => this.isStale(normalizePath(sf.fileName)), this.isStaleNode);
+    if (same) summaries.adopt(this.summaries!, (sf) => this.isStale(normalizePath(sf.fileName)), this.isStaleNode, this.moved && { moved: this.moved, isStale: this.isStale });
     else this.reaches = new WeakMap();
     this.lastHandlerFns = new Map(handlerFns);
     this.summaries = summaries;

@@ -5,12 +5,15 @@
  */
 import { ts } from 'ts-morph';
 import { isFunctionWithBody, skipOuter } from '../ast';
-import type { CalleeInfo } from '../resolve';
+import type { DetectEnv } from '../rules/rule';
 import { callMatches } from './patterns';
 import { isFixedSize } from './size';
 
 /** Packages whose calls bound how many operations run at once. */
 export const LIMITER_PACKAGES = new Set(['p-limit', 'p-queue', 'bottleneck', 'p-throttle', 'async', 'p-map', 'piscina', 'tinypool', 'limiter', 'p-all', 'p-series']);
+
+/** What the limiter checks ask: a call's callee, and who to tell of a callee body read (DetectEnv.readsBody). */
+export type LimiterEnv = Pick<DetectEnv, 'callee' | 'readsBody'>;
 
 /** The expressions a callback returns: its expression body, or each `return` of its block body. */
 export function returnedExpressions(fn: ts.Node): ts.Expression[] {
@@ -31,20 +34,21 @@ export function returnedExpressions(fn: ts.Node): ts.Expression[] {
  * True when a call goes through a limiter package (directly or via a value it created), or through a function
  * the user declared a limiter (`limiters` setting).
  */
-export function isLimiterCall(calleeOf: (c: ts.CallExpression) => CalleeInfo | undefined, e: ts.Expression, extra: readonly string[] = []): boolean {
+export function isLimiterCall(env: LimiterEnv, e: ts.Expression, extra: readonly string[] = []): boolean {
   const x = skipOuter(ts.isAwaitExpression(skipOuter(e)) ? (skipOuter(e) as ts.AwaitExpression).expression : e);
   if (!ts.isCallExpression(x)) return false;
-  const callee = calleeOf(x);
+  const callee = env.callee(x);
   if (callee?.packageName && LIMITER_PACKAGES.has(callee.packageName)) return true;
   if (extra.some((p) => callMatches(x, p, callee))) return true;
   // A project function that only hands its work to a limiter (`async function limit(fn) { return (await limiter)(fn) }`,
   // the CommonJS form of the p-limit fix) is a limiter too; one level deep, so recursion cannot loop.
+  if (callee?.body) env.readsBody?.(callee.body);
   const forwarded = callee?.body ? returnedExpressions(callee.body) : [];
   return (
     forwarded.length > 0 &&
     forwarded.every((r) => {
       const inner = skipOuter(ts.isAwaitExpression(r) ? r.expression : r);
-      const c = ts.isCallExpression(inner) ? calleeOf(inner) : undefined;
+      const c = ts.isCallExpression(inner) ? env.callee(inner) : undefined;
       return !!c?.packageName && LIMITER_PACKAGES.has(c.packageName);
     })
   );
@@ -54,9 +58,9 @@ export function isLimiterCall(calleeOf: (c: ts.CallExpression) => CalleeInfo | u
  * True when every operation a callback starts goes through a limiter: `(x) => limit(() => send(x))`, or a block
  * body whose returns all do, or whose body awaits a limiter call.
  */
-export function callbackIsLimited(calleeOf: (c: ts.CallExpression) => CalleeInfo | undefined, cb: ts.Node, extra: readonly string[] = []): boolean {
+export function callbackIsLimited(env: LimiterEnv, cb: ts.Node, extra: readonly string[] = []): boolean {
   const returns = returnedExpressions(cb);
-  if (returns.length > 0 && returns.every((r) => isLimiterCall(calleeOf, r, extra))) return true;
+  if (returns.length > 0 && returns.every((r) => isLimiterCall(env, r, extra))) return true;
   if (!isFunctionWithBody(cb) || !ts.isBlock(cb.body!)) return false;
   // async (x) => { await limit(() => …) } — the first await goes through the limiter.
   let firstAwait: ts.AwaitExpression | undefined;
@@ -66,7 +70,7 @@ export function callbackIsLimited(calleeOf: (c: ts.CallExpression) => CalleeInfo
     else if (!ts.isFunctionLike(n)) ts.forEachChild(n, visit);
   };
   visit(cb.body!);
-  return !!firstAwait && isLimiterCall(calleeOf, firstAwait.expression, extra);
+  return !!firstAwait && isLimiterCall(env, firstAwait.expression, extra);
 }
 
 /**

@@ -52,6 +52,8 @@ export interface OriginEnv {
    * pipeline keeps one per analysis): the rules ask it again for every ancestor loop of every call and node.
    */
   blockingLoops?: WeakMap<ts.Node, boolean>;
+  /** Told of each callee whose body the trace reads (see DetectEnv.readsBody). */
+  readsBody?(fn: ts.Node): void;
 }
 
 /** True for the kinds whose size grows with the data. */
@@ -188,6 +190,7 @@ function traceCall(env: OriginEnv, call: ts.CallExpression, next: (x: ts.Express
   }
   const callee = env.callee ? env.callee(call) : resolveCallee(env.checker, call);
   if (callee?.body) {
+    env.readsBody?.(callee.body);
     const fromReturns = returnsOrigin(callee.body, next, call);
     if (fromReturns.kind !== 'unknown') return fromReturns;
     if (isAsyncFunction(callee.body)) return fetchedFor(env, call, next) ?? { kind: 'result', detail: `${shortText(call, 40)}` };

@@ -4,7 +4,7 @@
  * reaches it.
  */
 import { ts } from 'ts-morph';
-import { calleeName, isFunctionWithBody, type FunctionNode } from '../ast';
+import { calleeName, isFunctionWithBody, normalizePath, type FunctionNode } from '../ast';
 import { resolveCallee, resolveFunctionValue, returnsPromise, type CalleeInfo } from '../resolve';
 import type { EngineSettings } from '../settings';
 import type { DetectEnv, Detection, LinearWork, Rule } from '../rules/rule';
@@ -36,6 +36,13 @@ export interface FnSummary {
   detections: Detection[];
   calls: CallEdge[];
   io: IoEvidence[];
+  /**
+   * The files of the functions whose bodies the summary's facts were read from, besides its own: a callee's
+   * loops (linear work), its return statements (where a value comes from), a limiter it forwards to. A caller
+   * whose summary read none of an edited file's bodies keeps its summary when the edit kept the file's shape
+   * (see {@link Summaries.adopt}).
+   */
+  reads: ReadonlySet<string>;
 }
 
 /** Node APIs that run on libuv's thread pool (https://docs.libuv.org/en/v1.x/threadpool.html). */
@@ -81,7 +88,11 @@ export class Summaries {
   /** The summaries, resolved callees and their indexes: what {@link adopt} hands from one program to the next. */
   private state: SummaryState = newState();
   private readonly linear = new Map<FunctionNode, LinearWork>();
+  /** The files whose function bodies each linear-work fact was read from (see {@link FnSummary.reads}). */
+  private readonly linearReads = new Map<FunctionNode, Set<string>>();
   private readonly blockingLoops = new WeakMap<ts.Node, boolean>();
+  /** The files read from by the summary or linear-work fact being computed. */
+  private reading?: Set<string>;
 
   constructor(
     private readonly checker: ts.TypeChecker,
@@ -111,15 +122,38 @@ export class Summaries {
 
   isInline = (fn: ts.Node): boolean => isInlineCallback(fn, this.isHandlerFn);
 
+  /** Records that the fact being computed reads another function's body (see {@link FnSummary.reads}). */
+  readsBody = (fn: ts.Node): void => {
+    this.reading?.add(normalizePath(fn.getSourceFile().fileName));
+  };
+
   isHandler = (fn: ts.Node): boolean => this.isHandlerFn(fn);
 
   /** Whether calling `fn` does work that grows with a collection, over what, and through which parameters (see LinearWork). */
   linearWork = (fn: FunctionNode): LinearWork => {
-    if (this.linear.has(fn)) return this.linear.get(fn);
+    this.readsBody(fn);
+    if (this.linear.has(fn)) {
+      for (const file of this.linearReads.get(fn) ?? []) this.reading?.add(file);
+      return this.linear.get(fn);
+    }
     this.linear.set(fn, undefined); // cycle guard: recursion counts as no extra work
+    const outer = this.reading;
+    const reads = new Set<string>();
+    this.reading = reads;
+    try {
+      return this.computeLinearWork(fn);
+    } finally {
+      this.reading = outer;
+      this.linearReads.set(fn, reads);
+      for (const file of reads) outer?.add(file);
+    }
+  };
+
+  private computeLinearWork(fn: FunctionNode): LinearWork {
+    this.readsBody(fn);
     let level: 'row' | 'field' | undefined;
     const walked: { params: Set<number> | 'any' } = { params: new Set() };
-    const env = { checker: this.checker, callee: this.callee, isHandler: this.isHandler, blockingLoops: this.blockingLoops };
+    const env = { checker: this.checker, callee: this.callee, isHandler: this.isHandler, blockingLoops: this.blockingLoops, readsBody: this.readsBody };
     /** Records a walk over `size`; returns false when it is per-element or config work that costs nothing extra. */
     const over = (size: ts.Expression | undefined): boolean => {
       if (!size) {
@@ -159,7 +193,7 @@ export class Summaries {
     const w: LinearWork = level ? { level, params: p === 'any' ? 'any' : [...p].sort((a, b) => a - b) } : undefined;
     this.linear.set(fn, w);
     return w;
-  };
+  }
 
   /**
    * Takes over the summaries and resolved callees of the same project's previous program (an edit ago), except
@@ -167,17 +201,35 @@ export class Summaries {
    * ./incremental.ts), when it calls a stale function or one never summarised, or when it calls (transitively)
    * a function whose summary is dropped, since detections depend on the work of the functions called. Only the
    * files `staleFile` names are visited. Linear-work facts are recomputed on demand.
+   *
+   * With `shape` (the edit kept the shape of every changed file, ./shape.ts), a caller of a changed file's
+   * functions keeps its summary, its call edges moved to the new functions, unless it read one of those
+   * files' bodies ({@link FnSummary.reads}) or calls a function that has no new counterpart.
    */
-  adopt(previous: Summaries, staleFile: (sf: ts.SourceFile) => boolean, staleNode: (n: ts.Node) => boolean): void {
+  adopt(
+    previous: Summaries,
+    staleFile: (sf: ts.SourceFile) => boolean,
+    staleNode: (n: ts.Node) => boolean,
+    shape?: { moved: ReadonlyMap<FunctionNode, FunctionNode>; isStale: (file: string) => boolean },
+  ): void {
     this.state = previous.state;
     const dropped = new Set<FunctionNode>();
     for (const [sf, fns] of this.state.byFile) if (staleFile(sf)) for (const fn of fns) if (staleNode(fn)) dropped.add(fn);
+    const moving: FunctionNode[] = [];
     for (const [sf, callers] of this.state.callsIntoFile) {
-      if (staleFile(sf)) for (const fn of callers) if (this.state.cache.get(fn)?.calls.some((c) => staleNode(c.callee))) dropped.add(fn);
+      if (!staleFile(sf)) continue;
+      for (const fn of callers) {
+        const s = this.state.cache.get(fn);
+        if (!s?.calls.some((c) => staleNode(c.callee)) || dropped.has(fn)) continue;
+        const movable = shape && ![...s.reads].some(shape.isStale) && s.calls.every((c) => !staleNode(c.callee) || shape.moved.has(c.callee));
+        if (movable) moving.push(fn);
+        else dropped.add(fn);
+      }
     }
     // A callee never summarised (past the reach limits) may itself call into a stale file.
     for (const fn of this.state.frontier) dropped.add(fn);
-    const queue = [...dropped];
+    // Callers of the changed files' functions were judged above: the rest of the callers of what is dropped go too.
+    const queue = shape ? [...dropped].filter((fn) => !staleNode(fn)) : [...dropped];
     while (queue.length) {
       for (const caller of this.state.callersOf.get(queue.pop()!) ?? []) {
         if (!dropped.has(caller)) {
@@ -187,6 +239,7 @@ export class Summaries {
       }
     }
     for (const fn of dropped) this.forget(fn);
+    for (const fn of moving) if (!dropped.has(fn)) this.move(fn, staleNode, shape!.moved);
     for (const [sf, calls] of this.state.callsByFile) {
       if (!staleFile(sf)) continue;
       for (const call of calls) {
@@ -199,6 +252,24 @@ export class Summaries {
       }
     }
     for (const index of [this.state.byFile, this.state.callsIntoFile, this.state.callsByFile]) for (const [sf, set] of index) if (set.size === 0) index.delete(sf);
+  }
+
+  /** Points a kept summary's calls into changed files at the new functions, in the summary and the indexes. */
+  private move(fn: FunctionNode, staleNode: (n: ts.Node) => boolean, moved: ReadonlyMap<FunctionNode, FunctionNode>): void {
+    const s = this.state.cache.get(fn)!;
+    const calls = s.calls.map((c) => {
+      if (!staleNode(c.callee)) return c;
+      const callers = this.state.callersOf.get(c.callee);
+      callers?.delete(fn);
+      if (callers?.size === 0) this.state.callersOf.delete(c.callee);
+      this.state.callsIntoFile.get(c.callee.getSourceFile())?.delete(fn);
+      const callee = moved.get(c.callee)!;
+      addTo(this.state.callersOf, callee, fn);
+      addTo(this.state.callsIntoFile, callee.getSourceFile(), fn);
+      return { ...c, callee };
+    });
+    // A new object: traces kept per handler compare summaries by identity (./trace.ts).
+    this.state.cache.set(fn, { ...s, calls });
   }
 
   /** Drops a summary and its entries in the indexes. */
@@ -241,8 +312,21 @@ export class Summaries {
   }
 
   private build(fn: FunctionNode): FnSummary {
+    const outer = this.reading;
+    const reads = new Set<string>();
+    this.reading = reads;
+    try {
+      const summary = this.walk(fn);
+      reads.delete(normalizePath(fn.getSourceFile().fileName));
+      return { ...summary, reads };
+    } finally {
+      this.reading = outer;
+    }
+  }
+
+  private walk(fn: FunctionNode): Omit<FnSummary, 'reads'> {
     const sf = fn.getSourceFile();
-    const summary: FnSummary = { fn, detections: [], calls: [], io: [] };
+    const summary: Omit<FnSummary, 'reads'> = { fn, detections: [], calls: [], io: [] };
     const env: DetectEnv = {
       checker: this.checker,
       sf,
@@ -254,6 +338,7 @@ export class Summaries {
       isHandler: this.isHandler,
       project: this.project,
       blockingLoops: this.blockingLoops,
+      readsBody: this.readsBody,
     };
     walkOwnWork(fn, this.isInline, (n) => {
       for (const r of this.rules) {

@@ -25,6 +25,11 @@ export interface DetectEnv {
   project?: ProjectFacts;
   /** The analysis's cache of blocking-loop verdicts (see OriginEnv.blockingLoops). */
   blockingLoops?: WeakMap<ts.Node, boolean>;
+  /**
+   * To be called with any other function whose body a detector reads (a callee's returns or loops): the
+   * summary then depends on that body (see FnSummary.reads). Absent in bare rule tests.
+   */
+  readsBody?(fn: ts.Node): void;
 }
 
 /**

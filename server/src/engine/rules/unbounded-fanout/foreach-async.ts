@@ -37,7 +37,7 @@ export const rule: Rule = {
     if (!receiver || !cb) return undefined;
     if (!callbackIsAsync(env.checker, cb) && !callbackReturnsPromise(env.checker, cb)) return undefined;
     const size = dataSizedCollection(env.checker, receiver, env);
-    if (!size || callbackIsLimited((c) => env.callee(c), cb, env.settings.limiters)) return undefined;
+    if (!size || callbackIsLimited(env, cb, env.settings.limiters)) return undefined;
     return {
       ruleId: meta.id,
       family: 'unbounded-fanout',

@@ -57,7 +57,7 @@ export const rule: Rule = {
       if (launched) return false;
       if (ts.isFunctionLike(n)) return false;
       const c = launchedCall(n, env.checker);
-      if (c && !isLimiterCall((x) => env.callee(x), c, env.settings.limiters)) {
+      if (c && !isLimiterCall(env, c, env.settings.limiters)) {
         launched = c;
         return false;
       }

@@ -90,7 +90,7 @@ export const rule: Rule = {
     if (!receiver || !cb) return undefined;
     const size = dataSizedCollection(env.checker, receiver, env);
     if (!size || !mapsToPromises(env.checker, node) || holdsPromises(env.checker, receiver)) return undefined;
-    if (callbackIsLimited((c) => env.callee(c), cb, env.settings.limiters) || isAwaitedWave(env.checker, receiver, node)) return undefined;
+    if (callbackIsLimited(env, cb, env.settings.limiters) || isAwaitedWave(env.checker, receiver, node)) return undefined;
     const combinator = consumingCombinator(node);
     const reportAt = combinator ? combinator.expression : node.expression;
     const op = ts.isArrowFunction(cb) && !ts.isBlock(cb.body) ? shortText(cb.body, 40, env.sf) : shortText(cb, 40, env.sf);

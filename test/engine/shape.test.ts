@@ -1,0 +1,91 @@
+// Whether an edit kept a file's shape (server/src/engine/analysis/shape.ts): only function bodies changed, and
+// how the old functions map to the new ones; whether the changed bodies still infer the same return types.
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Project, ts } from 'ts-morph';
+import type { FunctionNode } from '../../server/src/engine/ast';
+import { inferredReturnTypesMatch, matchShape } from '../../server/src/engine/analysis/shape';
+
+/** Two programs over `before` and `after` as `file`: their source files and checkers (the first kept alive). */
+function versions(before: string, after: string, file = '/a.ts') {
+  const project = new Project({ useInMemoryFileSystem: true, compilerOptions: { strict: true, allowJs: true, target: ts.ScriptTarget.ES2022, lib: ['lib.es2022.d.ts'] } });
+  const sf = project.createSourceFile(file, before);
+  const p1 = project.getProgram().compilerObject;
+  const old = { sf: p1.getSourceFile(file)!, checker: p1.getTypeChecker() };
+  sf.replaceWithText(after);
+  const p2 = project.getProgram().compilerObject;
+  return { old, now: { sf: p2.getSourceFile(file)!, checker: p2.getTypeChecker() } };
+}
+
+/** A function's name, or what encloses it: `load`, `load>arrow`. */
+function nameOf(fn: FunctionNode): string {
+  const own = fn.name && ts.isIdentifier(fn.name) ? fn.name.text : ts.SyntaxKind[fn.kind].replace('Function', '').toLowerCase();
+  for (let p = fn.parent; p; p = p.parent) if (ts.isFunctionDeclaration(p) && p.name) return `${p.name.text}>${own}`;
+  return own;
+}
+
+const BASE = `import { readFileSync } from 'node:fs';
+export function load(path: string): string[] {
+  return readFileSync(path, 'utf8').split('\\n').map((l) => l.trim());
+}
+export function count(xs: string[]) {
+  return xs.length;
+}
+export const api = { async get(id: string): Promise<string> { return id; } };
+`;
+
+describe('matchShape', () => {
+  const cases: { name: string; after: string; file?: string; expected: undefined | { changed: string[]; moved: string[] } }[] = [
+    {
+      name: 'an edit inside one body: every function maps, the nested ones of unchanged bodies too',
+      after: BASE.replace(".map((l) => l.trim());", ".map((l) => l.trim()).filter(Boolean);"),
+      expected: { changed: ['load'], moved: ['load', 'count', 'get'] },
+    },
+    {
+      name: 'an edit in the other body: the arrow nested in `load` maps by position',
+      after: BASE.replace('return xs.length;', 'return xs.filter((x) => x).length;'),
+      expected: { changed: ['count'], moved: ['load', 'load>arrow', 'count', 'get'] },
+    },
+    { name: 'a parameter type changes', after: BASE.replace('count(xs: string[])', 'count(xs: number[])'), expected: undefined },
+    { name: 'a declared return type changes', after: BASE.replace('Promise<string>', 'Promise<number>'), expected: undefined },
+    { name: 'a comment outside bodies', after: `// header\n${BASE}`, expected: undefined },
+    { name: 'a function added', after: `${BASE}export function more(): void {}\n`, expected: undefined },
+    { name: 'the same text', after: BASE, expected: { changed: [], moved: ['load', 'load>arrow', 'count', 'get'] } },
+    { name: 'JavaScript (declarations inferred from bodies)', file: '/a.js', after: BASE.replace('return xs.length;', 'return 0;'), expected: undefined },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const source = c.file ? BASE.replace(/: string\[\]|: string|: Promise<string>/g, '') : BASE;
+      const after = c.file ? c.after.replace(/: string\[\]|: string|: Promise<string>/g, '') : c.after;
+      const { old, now } = versions(source, after, c.file);
+      const m = matchShape(old.sf, now.sf);
+      if (!c.expected) return assert.equal(m, undefined);
+      assert.ok(m);
+      assert.deepEqual(m.changed.map(([a, b]) => [nameOf(a), nameOf(b)]), c.expected.changed.map((n) => [n, n]));
+      assert.deepEqual([...m.moved].map(([a]) => nameOf(a)), c.expected.moved);
+      for (const [a, b] of m.moved) {
+        assert.equal(a.getSourceFile(), old.sf);
+        assert.equal(b.getSourceFile(), now.sf);
+        assert.equal(nameOf(b), nameOf(a));
+      }
+    });
+  }
+});
+
+describe('inferredReturnTypesMatch', () => {
+  const cases: [string, string, string, boolean][] = [
+    ['a declared return type, whatever the body returns', 'function f(): unknown { return 1; }', "function f(): unknown { return 'a'; }", true],
+    ['the same inferred type from another body', 'function f() { return [1]; }', 'function f() { const a = [2]; return a; }', true],
+    ['a promise no more', 'async function g() {}\nfunction f() { return g(); }', 'async function g() {}\nfunction f() { return [1]; }', false],
+    ['an inferred object type that gains a property', 'function f() { return { a: 1 }; }', 'function f() { return { a: 1, b: 2 }; }', false],
+    ['a body that declares its own type', 'function f() { interface R { a: number } return {} as R; }', 'function f() { interface R { b: string } return {} as R; }', false],
+  ];
+  for (const [name, before, after, expected] of cases) {
+    it(`${name} → ${expected}`, () => {
+      const { old, now } = versions(before, after);
+      const m = matchShape(old.sf, now.sf);
+      assert.ok(m, 'the edit keeps the shape');
+      assert.equal(inferredReturnTypesMatch(m.changed, old.checker, now.checker), expected);
+    });
+  }
+});
