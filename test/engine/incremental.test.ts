@@ -90,9 +90,9 @@ describe('incremental re-analysis after edits', () => {
   it('gives after each edit the handlers and findings of a fresh analysis of the same texts', () => {
     const texts = new Map(Object.entries(FILES).map(([rel, text]) => [rel, text]));
     const kept = new Workspace({ root });
-    const edit = (rel: string, from: string, to: string) => {
+    const edit = (rel: string, from: string | RegExp, to: string) => {
       const text = texts.get(rel)!;
-      assert.ok(text.includes(from), `${rel} contains ${JSON.stringify(from)}`);
+      assert.ok(typeof from === 'string' ? text.includes(from) : from.test(text), `${rel} contains ${String(from)}`);
       texts.set(rel, text.replace(from, to));
     };
     const steps: [string, () => void][] = [
@@ -150,6 +150,22 @@ describe('incremental re-analysis after edits', () => {
       }],
       ['the helper’s body stops returning a promise (its inferred return type changes)', () => edit('src/helpers.ts', '  return query(id);', '  return [id];')],
       ['and returns one again', () => edit('src/helpers.ts', '  return [id];', '  return query(id);')],
+      // Whole declarations added or removed (./shape.ts): kept unless an importer names them.
+      ['a new helper no importer names', () => edit('src/helpers.ts', 'export function hashAll(', 'export function pairs(rows: Row[]): number {\n  let n = 0;\n  for (const a of rows) for (const b of rows) if (a.id === b.id) n++;\n  return n;\n}\nexport function hashAll(')],
+      ['the top handler calls it (a body edit)', () => edit('src/helpers.ts', '  for (const a of req.body) for (const b of req.body) if (a.id === b.id) a.total++;', '  pairs(req.body);')],
+      ['the router calls it too (an importer now names it)', () => {
+        edit('src/orders.ts', "import { fetchOne, loadRows, rank, top } from './helpers';", "import { fetchOne, loadRows, pairs, rank, top } from './helpers';");
+        edit('src/orders.ts', '  const ranks: number[] = [];', '  const ranks: number[] = [pairs(posted)];');
+      }],
+      ['the helper’s parameter type changes (a declaration replaced)', () => edit('src/helpers.ts', 'export function pairs(rows: Row[]): number {', 'export function pairs(rows: readonly Row[]): number {')],
+      ['a helper removed', () => edit('src/helpers.ts', /export function hashAll\([^]*?\n}\n/, '')],
+      ['a type no importer names yet', () => edit('src/helpers.ts', 'export function fetchOne(', 'export type Batch = Row[];\nexport function fetchOne(')],
+      ['the router types its input with it', () => {
+        edit('src/orders.ts', "import { fetchOne, loadRows, pairs, rank, top } from './helpers';", "import { fetchOne, loadRows, pairs, rank, top, type Batch } from './helpers';");
+        edit('src/orders.ts', '  const posted: typeof rows = _req.body;', '  const posted: Batch = _req.body;\n  if (dedupe(posted) > 0) return;');
+        texts.set('src/orders.ts', `${texts.get('src/orders.ts')}function dedupe(batch: Batch): number {\n  let n = 0;\n  for (const a of batch) for (const b of batch) if (a.id === b.id) n++;\n  return n;\n}\n`);
+      }],
+      ['the type becomes a tuple of three (only an importer names it)', () => edit('src/helpers.ts', 'export type Batch = Row[];', 'export type Batch = [Row, Row, Row];')],
     ];
     const first = shape(kept.analyze());
     // The fresh analyses run one-shot (the CLI's mode: nothing kept, programs dropped at the end).

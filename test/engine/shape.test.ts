@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Project, ts } from 'ts-morph';
 import type { FunctionNode } from '../../server/src/engine/ast';
-import { inferredReturnTypesMatch, matchShape } from '../../server/src/engine/analysis/shape';
+import { importerMaySee, inferredReturnTypesMatch, matchShape } from '../../server/src/engine/analysis/shape';
 
 /** Two programs over `before` and `after` as `file`: their source files and checkers (the first kept alive). */
 function versions(before: string, after: string, file = '/a.ts') {
@@ -35,7 +35,7 @@ export const api = { async get(id: string): Promise<string> { return id; } };
 `;
 
 describe('matchShape', () => {
-  const cases: { name: string; after: string; file?: string; expected: undefined | { changed: string[]; moved: string[] } }[] = [
+  const cases: { name: string; after: string; file?: string; expected: undefined | { changed: string[]; moved: string[]; names?: string[] } }[] = [
     {
       name: 'an edit inside one body: every function maps, the nested ones of unchanged bodies too',
       after: BASE.replace(".map((l) => l.trim());", ".map((l) => l.trim()).filter(Boolean);"),
@@ -46,10 +46,23 @@ describe('matchShape', () => {
       after: BASE.replace('return xs.length;', 'return xs.filter((x) => x).length;'),
       expected: { changed: ['count'], moved: ['load', 'load>arrow', 'count', 'get'] },
     },
-    { name: 'a parameter type changes', after: BASE.replace('count(xs: string[])', 'count(xs: number[])'), expected: undefined },
-    { name: 'a declared return type changes', after: BASE.replace('Promise<string>', 'Promise<number>'), expected: undefined },
-    { name: 'a comment outside bodies', after: `// header\n${BASE}`, expected: undefined },
-    { name: 'a function added', after: `${BASE}export function more(): void {}\n`, expected: undefined },
+    // A declaration that changes is one removed and one added: the importers that name it must be analysed again.
+    { name: 'a parameter type changes', after: BASE.replace('count(xs: string[])', 'count(xs: number[])'), expected: { changed: [], moved: ['load', 'load>arrow', 'get'], names: ['count', 'count'] } },
+    { name: 'a declared return type changes', after: BASE.replace('Promise<string>', 'Promise<number>'), expected: { changed: [], moved: ['load', 'load>arrow', 'count'], names: ['api', 'api'] } },
+    { name: 'comments and blank lines between statements', after: `// header\n\n${BASE.replace('export function count', '/** Counts. */\nexport function count')}`, expected: { changed: [], moved: ['load', 'load>arrow', 'count', 'get'] } },
+    { name: 'a function added', after: `${BASE}export function more(): void {}\n`, expected: { changed: [], moved: ['load', 'load>arrow', 'count', 'get'], names: ['more'] } },
+    {
+      name: 'a function added between two others, and a body changed',
+      after: BASE.replace('export function count(', 'function helper(x: number): number {\n  return x;\n}\nexport function count(').replace('return xs.length;', 'return xs.length + 1;'),
+      expected: { changed: ['count'], moved: ['load', 'load>arrow', 'count', 'get'], names: ['helper'] },
+    },
+    { name: 'a function removed', after: BASE.replace(/export function count[^}]*}\n/, ''), expected: { changed: [], moved: ['load', 'load>arrow', 'get'], names: ['count'] } },
+    { name: 'an import and a type added', after: `import { join } from 'node:path';\ntype Id = string;\n${BASE}`, expected: { changed: [], moved: ['load', 'load>arrow', 'count', 'get'], names: ['join', 'Id'] } },
+    { name: 'a function added that a body already named (it resolves now)', after: `${BASE}export function readFileSync(): void {}\n`, expected: undefined },
+    { name: 'a function added under a name the file declares (an overload)', after: `${BASE}export function count(xs: number): number;\n`, expected: undefined },
+    { name: 'an export list added', after: `${BASE}export { load as read };\n`, expected: undefined },
+    { name: 'a default export added', after: `${BASE}export default function (): void {}\n`, expected: undefined },
+    { name: 'a global declaration added', after: `${BASE}declare global { interface Window { x: number } }\n`, expected: undefined },
     { name: 'the same text', after: BASE, expected: { changed: [], moved: ['load', 'load>arrow', 'count', 'get'] } },
     { name: 'JavaScript (declarations inferred from bodies)', file: '/a.js', after: BASE.replace('return xs.length;', 'return 0;'), expected: undefined },
   ];
@@ -63,6 +76,7 @@ describe('matchShape', () => {
       assert.ok(m);
       assert.deepEqual(m.changed.map(([a, b]) => [nameOf(a), nameOf(b)]), c.expected.changed.map((n) => [n, n]));
       assert.deepEqual([...m.moved].map(([a]) => nameOf(a)), c.expected.moved);
+      assert.deepEqual(m.names, c.expected.names ?? []);
       for (const [a, b] of m.moved) {
         assert.equal(a.getSourceFile(), old.sf);
         assert.equal(b.getSourceFile(), now.sf);
@@ -88,4 +102,26 @@ describe('inferredReturnTypesMatch', () => {
       assert.equal(inferredReturnTypesMatch(m.changed, old.checker, now.checker), expected);
     });
   }
+});
+
+describe('importerMaySee (an importer of a file that gained or lost `pairs`)', () => {
+  const cases: [string, string, boolean][] = [
+    ['named imports of other names', "import { load } from './rows';\nload();", false],
+    ['a named import of it', "import { pairs } from './rows';\npairs([]);", true],
+    ['a namespace import read by property', "import * as rows from './rows';\nrows.load();\ntype R = rows.Row;\nrows?.load();", false],
+    ['a namespace import read by that property', "import * as rows from './rows';\nrows.pairs([]);", true],
+    ['a namespace import used as a value', "import * as rows from './rows';\nObject.values(rows);", true],
+    ['a namespace import typed whole', "import * as rows from './rows';\ntype M = typeof rows;", true],
+    ['a namespace re-export', "export * as rows from './rows';", true],
+    ['a require of another module', "import { load } from './rows';\nconst clone = require('lodash/cloneDeep');", false],
+    ['a require of the changed file', "const rows = require('./rows');", true],
+    ['an import() by a computed path', "const m = await import(name);", true],
+  ];
+  for (const [name, text, expected] of cases) {
+    it(`${name} → ${expected}`, () => {
+      const sf = ts.createSourceFile('/b.ts', text, ts.ScriptTarget.ES2022, true);
+      assert.equal(importerMaySee(sf, ['pairs'], (spec) => spec === './rows'), expected);
+    });
+  }
+  it('nothing added or removed → false', () => assert.equal(importerMaySee(ts.createSourceFile('/b.ts', 'Object.values(x);', ts.ScriptTarget.ES2022, true), [], () => true), false));
 });

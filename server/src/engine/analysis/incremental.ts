@@ -12,10 +12,11 @@
  * - each handler's trace (./trace.ts): stale when one of its reached functions has a new summary;
  * - each handler's registration and body locations: kept with the file's discovery.
  *
- * An edit that kept each changed file's shape (./shape.ts: only function bodies changed, and no inferred return
- * type) leaves the importers' facts valid: only the changed files are stale, and what other files' facts say
- * of the changed files' functions (handlers, call edges) moves to the new nodes. A summary that read a changed
- * function's body (FnSummary.reads) is dropped all the same.
+ * An edit that kept each changed file's shape (./shape.ts: function bodies changed without changing an inferred
+ * return type, declarations added or removed that no importer names) leaves the importers' facts valid: only the
+ * changed files are stale, and what other files' facts say of the changed files' functions (handlers, call
+ * edges) moves to the new nodes. A summary that read a changed function's body (FnSummary.reads) is dropped all
+ * the same.
  *
  * Anything the analysis cannot attribute to files resets the whole cache: files added or removed, a change in a
  * declaration or `node_modules` file, a change touching `UV_THREADPOOL_SIZE` (project facts read by fan-out
@@ -26,7 +27,7 @@ import { normalizePath, type FunctionNode } from '../ast';
 import type { DiscoveredHandler, FileDiscovery, Mount } from '../discovery';
 import type { EngineSettings } from '../settings';
 import type { ChainHop, HandlerKind, Location } from '../types';
-import { inferredReturnTypesMatch, matchShape } from './shape';
+import { importerMaySee, inferredReturnTypesMatch, matchShape } from './shape';
 import type { FnSummary, Summaries } from './summary';
 import { traceHandler, type TraceItem } from './trace';
 
@@ -113,6 +114,8 @@ export class IncrementalCache {
    * in a changed body have none); undefined otherwise.
    */
   private moved?: Map<FunctionNode, FunctionNode>;
+  /** Per run, with {@link moved}: the names of the declarations the edit added or removed (see ShapeMatch.names). */
+  private shapeNames: string[] = [];
 
   /**
    * Compares a new program with the last one. Returns the files that changed (by path), or undefined when the
@@ -169,12 +172,14 @@ export class IncrementalCache {
     if (!this.lastChecker || !this.summaries) return undefined;
     const moved = new Map<FunctionNode, FunctionNode>();
     const oldFiles = new Set<ts.SourceFile>();
+    this.shapeNames = [];
     for (const file of changed) {
       const before = this.files.get(file)!;
       const m = matchShape(before, next.get(file)!);
       if (!m || !inferredReturnTypesMatch(m.changed, this.lastChecker, checker)) return undefined;
       oldFiles.add(before);
       for (const [a, b] of m.moved) moved.set(a, b);
+      this.shapeNames.push(...m.names);
     }
     const inChanged = (n: ts.Node | undefined) => n !== undefined && oldFiles.has(n.getSourceFile());
     const declaredInChanged = (s: ts.Symbol | undefined) => s?.declarations?.some(inChanged) === true;
@@ -223,10 +228,6 @@ export class IncrementalCache {
     const last = this.lastImports;
     this.lastImports = new Map(imports);
     if (!this.changed) return;
-    if (this.moved) {
-      this.stale = new Set(this.changed);
-      return;
-    }
     const importers = new Map<string, string[]>();
     for (const graph of [last, imports]) {
       for (const [from, tos] of graph) {
@@ -248,6 +249,20 @@ export class IncrementalCache {
         if (sf && reExports(sf)) queue.push(importer);
       }
     }
+    // An edit that kept its files' shape is seen by their importers only through added or removed names.
+    const loadsChanged = (spec: string, from: ts.SourceFile) => {
+      const target = this.resolve?.(spec, from);
+      return target !== undefined && this.changed!.has(target);
+    };
+    const sees = (file: string) => {
+      const sf = this.files.get(file);
+      return !sf || importerMaySee(sf, this.shapeNames, loadsChanged);
+    };
+    if (this.moved && [...stale].every((f) => this.changed!.has(f) || !sees(f))) {
+      this.stale = new Set(this.changed);
+      return;
+    }
+    this.moved = undefined;
     this.stale = stale;
   }
 

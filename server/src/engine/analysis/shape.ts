@@ -1,9 +1,10 @@
 /**
- * Whether an edit kept a file's shape: its text outside function bodies is unchanged, so are its declarations,
- * exports and signatures, and files that import it see the same types as before, provided the functions whose
- * body changed declare their return type or still infer the same one. Most keystrokes in a service are edits
- * of this kind; for them the analyses of the other files are kept (./incremental.ts), their references to the
- * file's functions moved to the new nodes.
+ * Whether an edit kept a file's shape: its text outside function bodies is unchanged, except for whole
+ * declarations added or removed, so its other declarations, exports and signatures are unchanged too. Files that
+ * import it then see the same types as before, provided the functions whose body changed declare their return
+ * type or still infer the same one, and no importer names an added or removed declaration. Most keystrokes in a
+ * service are edits of this kind (in a body, or a new helper); for them the analyses of the other files are
+ * kept (./incremental.ts), their references to the file's functions moved to the new nodes.
  */
 import { ts } from 'ts-morph';
 import { isFunctionWithBody, type FunctionNode } from '../ast';
@@ -18,10 +19,15 @@ export interface ShapeMatch {
   moved: Map<FunctionNode, FunctionNode>;
   /** The outermost functions whose body text changed, as [old, new]. */
   changed: [FunctionNode, FunctionNode][];
+  /**
+   * The names declared by the top-level statements added or removed (functions, classes, variables, types,
+   * imports). No other statement of the file mentions them; whether an importer does is for the caller to check.
+   */
+  names: string[];
 }
 
-/** The outermost functions of `sf` in document order: those not inside another function's body. */
-function outermostFunctions(sf: ts.SourceFile): FunctionNode[] {
+/** The outermost functions under `root` in document order: those not inside another function's body. */
+function outermostFunctions(root: ts.Node): FunctionNode[] {
   const out: FunctionNode[] = [];
   const visit = (n: ts.Node): void => {
     if (isFunctionWithBody(n)) {
@@ -32,7 +38,7 @@ function outermostFunctions(sf: ts.SourceFile): FunctionNode[] {
     }
     ts.forEachChild(n, visit);
   };
-  visit(sf);
+  visit(root);
   return out;
 }
 
@@ -47,33 +53,96 @@ function functionsUnder(node: ts.Node): FunctionNode[] {
   return out;
 }
 
-/** `sf`'s text with the body of each of `fns` (outermost, in document order) cut out. */
-function skeleton(sf: ts.SourceFile, fns: readonly FunctionNode[]): string {
-  const parts: string[] = [];
-  let at = 0;
-  for (const fn of fns) {
-    parts.push(sf.text.slice(at, fn.body!.pos));
-    at = fn.body!.end;
+/** A top-level statement (or the end-of-file token), its functions and its text without their bodies. */
+interface Part {
+  node: ts.Node;
+  fns: FunctionNode[];
+  skeleton: string;
+}
+
+function partsOf(sf: ts.SourceFile): Part[] {
+  return [...sf.statements, sf.endOfFileToken].map((node) => {
+    const fns = outermostFunctions(node);
+    const parts: string[] = [];
+    // From the first token: comments and blank lines between statements change no declaration.
+    let at = node.getStart(sf);
+    for (const fn of fns) {
+      parts.push(sf.text.slice(at, fn.body!.pos));
+      at = fn.body!.end;
+    }
+    parts.push(sf.text.slice(at, node.end));
+    return { node, fns, skeleton: parts.join('\u0000') };
+  });
+}
+
+/**
+ * The names a statement added or removed as a whole declares, or undefined when it is not a plain declaration
+ * (an export list, a default export, an ambient or global declaration, an expression) and so may change what
+ * the rest of the file or its importers see.
+ */
+function declaredNames(st: ts.Node): string[] | undefined {
+  const modifiers = ts.canHaveModifiers(st) ? (ts.getModifiers(st) ?? []) : [];
+  if (modifiers.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword || m.kind === ts.SyntaxKind.DefaultKeyword)) return undefined;
+  if ((ts.isFunctionDeclaration(st) && st.body) || ts.isClassDeclaration(st) || ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) {
+    return st.name ? [st.name.text] : undefined;
   }
-  parts.push(sf.text.slice(at));
-  return parts.join('\u0000');
+  if (ts.isVariableStatement(st)) {
+    const out: string[] = [];
+    for (const d of st.declarationList.declarations) {
+      if (!ts.isIdentifier(d.name)) return undefined;
+      out.push(d.name.text);
+    }
+    return out;
+  }
+  if (ts.isImportDeclaration(st)) {
+    const c = st.importClause;
+    const out = c?.name ? [c.name.text] : [];
+    if (c?.namedBindings && ts.isNamespaceImport(c.namedBindings)) out.push(c.namedBindings.name.text);
+    else if (c?.namedBindings && ts.isNamedImports(c.namedBindings)) for (const e of c.namedBindings.elements) out.push(e.name.text);
+    return out;
+  }
+  return undefined;
+}
+
+/** Whether `text` holds `name` as a whole identifier. */
+export function mentionsName(text: string, name: string): boolean {
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    if (!/[\w$]/.test(text[at - 1] ?? '') && !/[\w$]/.test(text[at + name.length] ?? '')) return true;
+  }
+  return false;
 }
 
 /**
  * Compares two versions of a TypeScript file. Returns how its functions moved when the text outside function
- * bodies is identical, else undefined (also for JavaScript, whose declarations TypeScript infers from code in
+ * bodies is identical but for whole declarations added or removed that no other statement mentions, else undefined (also for JavaScript, whose declarations TypeScript infers from code in
  * bodies: `this.x =` in a constructor, `module.exports =` anywhere). Whether the changed bodies still give their
  * functions the same return types is for the caller to check with the two checkers ({@link inferredReturnTypesMatch}).
  */
 export function matchShape(before: ts.SourceFile, after: ts.SourceFile): ShapeMatch | undefined {
   if (/\.[cm]?jsx?$/i.test(after.fileName)) return undefined;
-  const old = outermostFunctions(before);
-  const now = outermostFunctions(after);
-  if (old.length !== now.length || skeleton(before, old) !== skeleton(after, now)) return undefined;
+  const old = partsOf(before);
+  const now = partsOf(after);
+  // The statements added or removed lie between the longest unchanged head and tail.
+  let head = 0;
+  while (head < old.length && head < now.length && old[head]!.skeleton === now[head]!.skeleton) head++;
+  let tail = 0;
+  while (tail < old.length - head && tail < now.length - head && old[old.length - 1 - tail]!.skeleton === now[now.length - 1 - tail]!.skeleton) tail++;
+  const names: string[] = [];
+  for (const p of [...old.slice(head, old.length - tail), ...now.slice(head, now.length - tail)]) {
+    const declared = declaredNames(p.node);
+    if (!declared) return undefined;
+    names.push(...declared);
+  }
+  const keptOld = [...old.slice(0, head), ...old.slice(old.length - tail)];
+  const keptNew = [...now.slice(0, head), ...now.slice(now.length - tail)];
+  // A kept statement naming one (even in a body left as it was) would now see another declaration, or none.
+  const textOf = (parts: Part[], sf: ts.SourceFile) => parts.map((p) => sf.text.slice(p.node.getStart(sf), p.node.end)).join('\n');
+  const rest = names.length > 0 ? [textOf(keptOld, before), textOf(keptNew, after)] : [];
+  if (names.some((n) => rest.some((t) => mentionsName(t, n)))) return undefined;
   const moved = new Map<FunctionNode, FunctionNode>();
   const changed: [FunctionNode, FunctionNode][] = [];
-  for (const [i, a] of old.entries()) {
-    const b = now[i]!;
+  const fnPairs = keptOld.flatMap((p, i) => p.fns.map((fn, k) => [fn, keptNew[i]!.fns[k]!] as const));
+  for (const [a, b] of fnPairs) {
     moved.set(a, b);
     if (before.text.slice(a.body!.pos, a.body!.end) !== after.text.slice(b.body!.pos, b.body!.end)) {
       changed.push([a, b]);
@@ -83,7 +152,7 @@ export function matchShape(before: ts.SourceFile, after: ts.SourceFile): ShapeMa
     const innerNow = functionsUnder(b.body!);
     for (const [k, f] of inner.entries()) moved.set(f, innerNow[k]!);
   }
-  return { moved, changed };
+  return { moved, changed, names };
 }
 
 const TYPE_TEXT = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseFullyQualifiedType | ts.TypeFormatFlags.WriteTypeArgumentsOfSignature;
@@ -119,4 +188,44 @@ export function inferredReturnTypesMatch(changed: readonly [FunctionNode, Functi
     }
   }
   return true;
+}
+
+/** `require()` and `import()`, with the module's path when it is a string literal. */
+const DYNAMIC_IMPORT = /\b(?:require|import)\s*\(\s*(?:(['"])([^'"\n]*)\1)?/g;
+
+/**
+ * Whether an importer of a file whose edit added or removed the declarations `names` (ShapeMatch.names) may see
+ * them: it spells one of them; it loads a changed file with `require()` or `import()` (`loadsChanged` resolves
+ * the path), or any module by a computed path; it re-exports a module as a namespace (`export * as m`); or it
+ * uses a namespace import as a value (`Object.values(m)`, `typeof m`) rather than only to read properties
+ * (`m.fetch`, which spells what it reads). False when `names` is empty.
+ */
+export function importerMaySee(sf: ts.SourceFile, names: readonly string[], loadsChanged: (specifier: string, from: ts.SourceFile) => boolean): boolean {
+  if (names.length === 0) return false;
+  if (names.some((n) => mentionsName(sf.text, n))) return true;
+  for (const m of sf.text.matchAll(DYNAMIC_IMPORT)) if (m[2] === undefined || loadsChanged(m[2], sf)) return true;
+  const namespaces = new Set<string>();
+  for (const st of sf.statements) {
+    if (ts.isExportDeclaration(st) && st.exportClause && ts.isNamespaceExport(st.exportClause)) return true;
+    const bindings = ts.isImportDeclaration(st) ? st.importClause?.namedBindings : undefined;
+    if (bindings && ts.isNamespaceImport(bindings)) namespaces.add(bindings.name.text);
+  }
+  return namespaces.size > 0 && !onlyPropertyReads(sf, namespaces);
+}
+
+/**
+ * Whether every identifier spelled as one of `names` in `sf` (namespace imports) is the import itself or reads a
+ * property: `ns.x`, `ns?.x`, the type `ns.T`. A property name spelled alike (`a.ns`) counts too: it only says no
+ * more often.
+ */
+function onlyPropertyReads(sf: ts.SourceFile, names: ReadonlySet<string>): boolean {
+  const visit = (n: ts.Node): boolean => {
+    if (ts.isIdentifier(n)) {
+      if (!names.has(n.text)) return false;
+      const p = n.parent;
+      return !(ts.isNamespaceImport(p) || (ts.isPropertyAccessExpression(p) && p.expression === n) || (ts.isQualifiedName(p) && p.left === n));
+    }
+    return ts.forEachChild(n, visit) === true;
+  };
+  return !visit(sf);
 }
