@@ -163,7 +163,9 @@ async function main() {
   console.log('| measure | value | target |');
   console.log('|---|---|---|');
   console.log(`| cold: didOpen → first diagnostics (${cold.diagnostics.length}) | ${coldMs.toFixed(0)} ms | ≤ 1,500 ms ${coldMs <= 1500 ? '✓' : '✗'} |`);
-  console.log(`| didChange → publishDiagnostics, ${edits} edits, p50 / p95 (quiet period included) | ${p50.toFixed(0)} / ${p95.toFixed(0)} ms | p95 ≤ 50 ms ${p95 <= 50 ? '✓' : '✗'} |`);
+  // Issue 7's targets: 50 ms on the generated 1,000-file service, 150 ms on a real package (@budibase/server).
+  const target = values.root ? 150 : 50;
+  console.log(`| didChange → publishDiagnostics, ${edits} edits, p50 / p95 (quiet period included) | ${p50.toFixed(0)} / ${p95.toFixed(0)} ms | p95 ≤ ${target} ms ${p95 <= target ? '✓' : '✗'} |`);
   console.log(`| server RSS after ${edits + soak} edits (peak) | ${mem.rss.toFixed(0)} MiB (${mem.peak.toFixed(0)} MiB) | ≤ 600 MiB ${mem.rss <= 600 ? '✓' : '✗'} |`);
   console.log(`(diagnostic counts seen while editing: ${[...counts].sort((a, b) => a - b).join(', ')})`);
   console.log(`(edit latencies in order, ms: ${latencies.map((x) => x.toFixed(0)).join(' ')})`);

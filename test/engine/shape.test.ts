@@ -63,9 +63,19 @@ describe('matchShape', () => {
     { name: 'an export list added', after: `${BASE}export { load as read };\n`, expected: undefined },
     { name: 'a default export added', after: `${BASE}export default function (): void {}\n`, expected: undefined },
     { name: 'a global declaration added', after: `${BASE}declare global { interface Window { x: number } }\n`, expected: undefined },
+    { name: 'a declaration added that a changed body names', after: `${BASE}export const SEEN: string[] = [];\n`.replace('return xs.length;', 'SEEN.push(...xs);\n  return xs.length;'), expected: undefined },
     { name: 'the same text', after: BASE, expected: { changed: [], moved: ['load', 'load>arrow', 'count', 'get'] } },
     { name: 'JavaScript (declarations inferred from bodies)', file: '/a.js', after: BASE.replace('return xs.length;', 'return 0;'), expected: undefined },
   ];
+  it('a declaration added to a script (its top-level names are global)', () => {
+    const { old, now } = versions('function load(): void {}\n', 'function load(): void {}\nfunction helper(): void {}\n');
+    assert.equal(matchShape(old.sf, now.sf), undefined);
+  });
+  it('a body that grows an exported module variable', () => {
+    const before = 'export const SEEN: string[] = [];\nexport function note(x: string): void {}\n';
+    const { old, now } = versions(before, before.replace('(x: string): void {}', '(x: string): void {\n  SEEN.push(x);\n}'));
+    assert.equal(matchShape(old.sf, now.sf), undefined);
+  });
   for (const c of cases) {
     it(c.name, () => {
       const source = c.file ? BASE.replace(/: string\[\]|: string|: Promise<string>/g, '') : BASE;
@@ -93,6 +103,9 @@ describe('inferredReturnTypesMatch', () => {
     ['a promise no more', 'async function g() {}\nfunction f() { return g(); }', 'async function g() {}\nfunction f() { return [1]; }', false],
     ['an inferred object type that gains a property', 'function f() { return { a: 1 }; }', 'function f() { return { a: 1, b: 2 }; }', false],
     ['a body that declares its own type', 'function f() { interface R { a: number } return {} as R; }', 'function f() { interface R { b: string } return {} as R; }', false],
+    ['an inferred type predicate that narrows to another class', 'class A { a = 1 }\nclass B { b = 1 }\nfunction f(r: A | B) { return r instanceof A; }', 'class A { a = 1 }\nclass B { b = 1 }\nfunction f(r: A | B) { return r instanceof B; }', false],
+    ['a returned member that is another function of the same signature', 'function fast(x: string[]): number { return 1; }\nfunction slow(x: string[]): number { return 2; }\nfunction f() { return { run: fast }; }', 'function fast(x: string[]): number { return 1; }\nfunction slow(x: string[]): number { return 2; }\nfunction f() { return { run: slow }; }', false],
+    ['a constructor (its assignments can type the class’s properties)', 'class S { db; constructor() { this.db = 1; } }', "class S { db; constructor() { this.db = 'a'; } }", false],
   ];
   for (const [name, before, after, expected] of cases) {
     it(`${name} → ${expected}`, () => {

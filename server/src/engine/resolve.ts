@@ -16,8 +16,6 @@ export interface CalleeInfo {
   packageName?: string;
   /** The implementation, when it is a function with a body in the analysed program (not a .d.ts). */
   body?: FunctionNode;
-  /** The declaration node found (may be a signature without body). */
-  declaration?: ts.Declaration;
 }
 
 const NODE_MODULE_RE = /^(?:node:)?([a-z_]+(?:\/[a-z_]+)?)$/;
@@ -83,7 +81,7 @@ export function describeDeclaration(decl: ts.Declaration): CalleeInfo {
   const sf = decl.getSourceFile();
   const nameNode = ts.getNameOfDeclaration(decl);
   const name = nameNode && (ts.isIdentifier(nameNode) || ts.isStringLiteralLike(nameNode) || ts.isPrivateIdentifier(nameNode)) ? nameNode.text : '';
-  const info: CalleeInfo = { name, declaration: decl };
+  const info: CalleeInfo = { name };
   if (isProjectSource(sf)) {
     info.body = functionOfDeclaration(decl);
   } else {

@@ -188,7 +188,7 @@ export class IncrementalCache {
       if (changed.has(file)) continue;
       const entry = this.discovery.get(sf);
       if (!entry) continue;
-      if (entry.mounts.some((m) => declaredInChanged(m.target) || declaredInChanged(m.parent))) return undefined;
+      if (entry.mounts.some((m) => declaredInChanged(m.target) || declaredInChanged(m.parent) || inChanged(m.via))) return undefined;
       for (const d of entry.fd.handlers) {
         if (declaredInChanged(d.router)) return undefined;
         if (!inChanged(d.fn)) continue;
@@ -364,10 +364,16 @@ export class IncrementalCache {
         }
       }
     }
+    // Summaries do not follow calls into handlers: a kept caller of a function that became or stopped being one
+    // would keep the wrong edges.
+    for (const [old, now] of this.moved ?? []) if (this.lastHandlerFns.get(old) !== handlerFns.get(now)) same = false;
     if (same) summaries.adopt(this.summaries!, (sf) => this.isStale(normalizePath(sf.fileName)), this.isStaleNode, this.moved && { moved: this.moved, isStale: this.isStale });
     else this.reaches = new WeakMap();
     this.lastHandlerFns = new Map(handlerFns);
     this.summaries = summaries;
+    // The old nodes are of no more use: let the old file go.
+    this.moved = undefined;
+    this.shapeNames = [];
   }
 
   /**

@@ -51,9 +51,34 @@ export interface OriginEnv {
    * Verdicts of `isBlockingDataLoop` already reached with this same checker, `callee` and `isHandler` (the
    * pipeline keeps one per analysis): the rules ask it again for every ancestor loop of every call and node.
    */
-  blockingLoops?: WeakMap<ts.Node, boolean>;
+  blockingLoops?: WeakMap<ts.Node, Memo<boolean>>;
   /** Told of each callee whose body the trace reads (see DetectEnv.readsBody). */
   readsBody?(fn: ts.Node): void;
+  /** Runs a computation a memo keeps, with the files whose bodies it read (also recorded for the caller). */
+  captureReads?<T>(compute: () => T): Memo<T>;
+  /** On a memo hit: records again the files its computation read. */
+  replayReads?(reads: ReadonlySet<string> | undefined): void;
+}
+
+/**
+ * A fact kept per node, with the files of other functions' bodies read to reach it: a summary that takes the
+ * fact from the memo depends on them as much as the one that computed it (see FnSummary.reads).
+ */
+export interface Memo<T> {
+  value: T;
+  reads?: ReadonlySet<string>;
+}
+
+/** `compute()` through `memo` by `node`, recording on a hit the body reads of the computation that filled it. */
+export function memoized<T>(env: OriginEnv, memo: { get(node: ts.Node): Memo<T> | undefined; set(node: ts.Node, m: Memo<T>): unknown } | undefined, node: ts.Node, compute: () => T): T {
+  const hit = memo?.get(node);
+  if (hit) {
+    env.replayReads?.(hit.reads);
+    return hit.value;
+  }
+  const m = env.captureReads ? env.captureReads(compute) : { value: compute() };
+  memo?.set(node, m);
+  return m.value;
 }
 
 /** True for the kinds whose size grows with the data. */
@@ -122,22 +147,19 @@ function larger(a: Origin, b: Origin): Origin {
   return ORDER[b.kind] > ORDER[a.kind] ? b : a;
 }
 
-const memo = new WeakMap<ts.TypeChecker, Map<ts.Node, Origin>>();
+const memo = new WeakMap<ts.TypeChecker, Map<ts.Node, Memo<Origin>>>();
 
 /** Where the size of `expr` (a collection, a string, a count) comes from. Never throws. */
 export function originOf(env: OriginEnv, expr: ts.Expression): Origin {
   let cache = memo.get(env.checker);
   if (!cache) memo.set(env.checker, (cache = new Map()));
-  const hit = cache.get(expr);
-  if (hit) return hit;
-  let o: Origin;
-  try {
-    o = trace(env, expr, 0, new Set());
-  } catch {
-    o = { kind: 'unknown' };
-  }
-  cache.set(expr, o);
-  return o;
+  return memoized(env, cache, expr, () => {
+    try {
+      return trace(env, expr, 0, new Set());
+    } catch {
+      return { kind: 'unknown' };
+    }
+  });
 }
 
 function trace(env: OriginEnv, expr: ts.Expression, depth: number, seen: Set<ts.Node>): Origin {

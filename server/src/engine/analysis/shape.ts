@@ -104,6 +104,30 @@ function declaredNames(st: ts.Node): string[] | undefined {
   return undefined;
 }
 
+/**
+ * The module variables a file exports (`export const X`, `export { X }`, `export default X`): what a body does to
+ * them (`X.push(…)`) decides their size wherever they are imported (./provenance.ts, ./size.ts).
+ */
+function exportedVariables(sf: ts.SourceFile): string[] {
+  const variables = new Set<string>();
+  const exported = new Set<string>();
+  for (const st of sf.statements) {
+    if (!ts.isVariableStatement(st)) continue;
+    const isExported = (ts.getModifiers(st) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    for (const d of st.declarationList.declarations) {
+      if (!ts.isIdentifier(d.name)) continue;
+      variables.add(d.name.text);
+      if (isExported) exported.add(d.name.text);
+    }
+  }
+  for (const st of sf.statements) {
+    if (ts.isExportDeclaration(st) && !st.moduleSpecifier && st.exportClause && ts.isNamedExports(st.exportClause)) {
+      for (const e of st.exportClause.elements) exported.add((e.propertyName ?? e.name).text);
+    } else if (ts.isExportAssignment(st) && ts.isIdentifier(st.expression)) exported.add(st.expression.text);
+  }
+  return [...exported].filter((n) => variables.has(n));
+}
+
 /** Whether `text` holds `name` as a whole identifier. */
 export function mentionsName(text: string, name: string): boolean {
   for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
@@ -114,7 +138,8 @@ export function mentionsName(text: string, name: string): boolean {
 
 /**
  * Compares two versions of a TypeScript file. Returns how its functions moved when the text outside function
- * bodies is identical but for whole declarations added or removed that no other statement mentions, else undefined (also for JavaScript, whose declarations TypeScript infers from code in
+ * bodies is identical but for whole declarations added or removed that no other statement mentions, and no
+ * changed body names a module variable the file exports (it may grow it), else undefined (also for JavaScript, whose declarations TypeScript infers from code in
  * bodies: `this.x =` in a constructor, `module.exports =` anywhere). Whether the changed bodies still give their
  * functions the same return types is for the caller to check with the two checkers ({@link inferredReturnTypesMatch}).
  */
@@ -128,7 +153,10 @@ export function matchShape(before: ts.SourceFile, after: ts.SourceFile): ShapeMa
   let tail = 0;
   while (tail < old.length - head && tail < now.length - head && old[old.length - 1 - tail]!.skeleton === now[now.length - 1 - tail]!.skeleton) tail++;
   const names: string[] = [];
-  for (const p of [...old.slice(head, old.length - tail), ...now.slice(head, now.length - tail)]) {
+  const added = [...old.slice(head, old.length - tail), ...now.slice(head, now.length - tail)];
+  // A script's top-level declarations are global: files that never import it would see the new ones.
+  if (added.length > 0 && !(ts.isExternalModule(before) && ts.isExternalModule(after))) return undefined;
+  for (const p of added) {
     const declared = declaredNames(p.node);
     if (!declared) return undefined;
     names.push(...declared);
@@ -142,9 +170,13 @@ export function matchShape(before: ts.SourceFile, after: ts.SourceFile): ShapeMa
   const moved = new Map<FunctionNode, FunctionNode>();
   const changed: [FunctionNode, FunctionNode][] = [];
   const fnPairs = keptOld.flatMap((p, i) => p.fns.map((fn, k) => [fn, keptNew[i]!.fns[k]!] as const));
+  const variables = exportedVariables(after);
   for (const [a, b] of fnPairs) {
     moved.set(a, b);
-    if (before.text.slice(a.body!.pos, a.body!.end) !== after.text.slice(b.body!.pos, b.body!.end)) {
+    const oldBody = before.text.slice(a.body!.pos, a.body!.end);
+    const newBody = after.text.slice(b.body!.pos, b.body!.end);
+    if (oldBody !== newBody) {
+      if (variables.some((v) => mentionsName(oldBody, v) || mentionsName(newBody, v))) return undefined;
       changed.push([a, b]);
       continue;
     }
@@ -155,7 +187,8 @@ export function matchShape(before: ts.SourceFile, after: ts.SourceFile): ShapeMa
   return { moved, changed, names };
 }
 
-const TYPE_TEXT = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseFullyQualifiedType | ts.TypeFormatFlags.WriteTypeArgumentsOfSignature;
+/** `UseTypeOfFunction`: a function-typed member prints as `typeof fast`, so two functions of one signature differ. */
+const TYPE_TEXT = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseFullyQualifiedType | ts.TypeFormatFlags.WriteTypeArgumentsOfSignature | ts.TypeFormatFlags.UseTypeOfFunction;
 
 /** Whether a function body declares a type (`interface`, `type`, `class`, `enum`), whose name a return type may print. */
 function declaresTypes(body: ts.Node): boolean {
@@ -169,20 +202,28 @@ function declaresTypes(body: ts.Node): boolean {
   return found;
 }
 
+/** How a signature's inferred result prints: its return type and its type predicate (`r is A`), if any. */
+function resultText(checker: ts.TypeChecker, fn: FunctionNode): string | undefined {
+  const sig = checker.getSignatureFromDeclaration(fn);
+  if (!sig) return undefined;
+  const predicate = checker.getTypePredicateOfSignature(sig);
+  return `${checker.typeToString(checker.getReturnTypeOfSignature(sig), undefined, TYPE_TEXT)}|${predicate ? checker.typePredicateToString(predicate, undefined, TYPE_TEXT) : ''}`;
+}
+
 /**
- * For each changed function without a declared return type (nor a constructor or setter, which have none):
- * whether the old checker's inferred return type of the old version prints as the new checker's of the new
- * one. A body that declares its own types answers false: two different local `Row`s print alike.
+ * For each changed function without a declared return type (nor a setter, which has none): whether the old
+ * checker's inferred return type and type predicate of the old version print as the new checker's of the new
+ * one. False for a changed constructor, whose assignments can type its class's properties, and for a body that
+ * declares its own types: two different local `Row`s print alike.
  */
 export function inferredReturnTypesMatch(changed: readonly [FunctionNode, FunctionNode][], before: ts.TypeChecker, after: ts.TypeChecker): boolean {
   for (const [a, b] of changed) {
-    if (b.type || ts.isConstructorDeclaration(b) || ts.isSetAccessorDeclaration(b)) continue;
+    if (ts.isConstructorDeclaration(b)) return false;
+    if (b.type || ts.isSetAccessorDeclaration(b)) continue;
     if (declaresTypes(a.body!) || declaresTypes(b.body!)) return false;
     try {
-      const old = before.getSignatureFromDeclaration(a);
-      const now = after.getSignatureFromDeclaration(b);
-      if (!old || !now) return false;
-      if (before.typeToString(before.getReturnTypeOfSignature(old), undefined, TYPE_TEXT) !== after.typeToString(after.getReturnTypeOfSignature(now), undefined, TYPE_TEXT)) return false;
+      const old = resultText(before, a);
+      if (old === undefined || old !== resultText(after, b)) return false;
     } catch {
       return false;
     }

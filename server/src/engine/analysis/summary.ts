@@ -10,7 +10,7 @@ import type { EngineSettings } from '../settings';
 import type { DetectEnv, Detection, LinearWork, Rule } from '../rules/rule';
 import { insideBlockingLoop, isBlockingDataLoop, loopSize, scanned } from '../rules/blocking-cpu/data-loop';
 import { holdsRows, isArrayMethodLoop, isDataScan, loopCollection } from './loops';
-import { isElementPart, originOf } from './provenance';
+import { isElementPart, originOf, type Memo } from './provenance';
 import { isInlineCallback, walkOwnWork } from './walk';
 import type { ProjectFacts } from './concurrency';
 import type { FunctionNames } from './function-names';
@@ -87,10 +87,8 @@ function ioOf(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpressio
 export class Summaries {
   /** The summaries, resolved callees and their indexes: what {@link adopt} hands from one program to the next. */
   private state: SummaryState = newState();
-  private readonly linear = new Map<FunctionNode, LinearWork>();
-  /** The files whose function bodies each linear-work fact was read from (see {@link FnSummary.reads}). */
-  private readonly linearReads = new Map<FunctionNode, Set<string>>();
-  private readonly blockingLoops = new WeakMap<ts.Node, boolean>();
+  private readonly linear = new Map<FunctionNode, Memo<LinearWork>>();
+  private readonly blockingLoops = new WeakMap<ts.Node, Memo<boolean>>();
   /** The files read from by the summary or linear-work fact being computed. */
   private reading?: Set<string>;
 
@@ -127,33 +125,44 @@ export class Summaries {
     this.reading?.add(normalizePath(fn.getSourceFile().fileName));
   };
 
+  /** Runs `compute`, collecting the files it reads for a memo; the caller's fact reads them too. */
+  captureReads = <T>(compute: () => T): Memo<T> => {
+    const outer = this.reading;
+    const reads = new Set<string>();
+    this.reading = reads;
+    try {
+      return { value: compute(), reads };
+    } finally {
+      this.reading = outer;
+      for (const file of reads) outer?.add(file);
+    }
+  };
+
+  replayReads = (reads: ReadonlySet<string> | undefined): void => {
+    for (const file of reads ?? []) this.reading?.add(file);
+  };
+
   isHandler = (fn: ts.Node): boolean => this.isHandlerFn(fn);
 
   /** Whether calling `fn` does work that grows with a collection, over what, and through which parameters (see LinearWork). */
   linearWork = (fn: FunctionNode): LinearWork => {
     this.readsBody(fn);
-    if (this.linear.has(fn)) {
-      for (const file of this.linearReads.get(fn) ?? []) this.reading?.add(file);
-      return this.linear.get(fn);
+    const known = this.linear.get(fn);
+    if (known) {
+      this.replayReads(known.reads);
+      return known.value;
     }
-    this.linear.set(fn, undefined); // cycle guard: recursion counts as no extra work
-    const outer = this.reading;
-    const reads = new Set<string>();
-    this.reading = reads;
-    try {
-      return this.computeLinearWork(fn);
-    } finally {
-      this.reading = outer;
-      this.linearReads.set(fn, reads);
-      for (const file of reads) outer?.add(file);
-    }
+    this.linear.set(fn, { value: undefined }); // cycle guard: recursion counts as no extra work
+    const m = this.captureReads(() => this.computeLinearWork(fn));
+    this.linear.set(fn, m);
+    return m.value;
   };
 
   private computeLinearWork(fn: FunctionNode): LinearWork {
     this.readsBody(fn);
     let level: 'row' | 'field' | undefined;
     const walked: { params: Set<number> | 'any' } = { params: new Set() };
-    const env = { checker: this.checker, callee: this.callee, isHandler: this.isHandler, blockingLoops: this.blockingLoops, readsBody: this.readsBody };
+    const env = { checker: this.checker, callee: this.callee, isHandler: this.isHandler, blockingLoops: this.blockingLoops, readsBody: this.readsBody, captureReads: this.captureReads, replayReads: this.replayReads };
     /** Records a walk over `size`; returns false when it is per-element or config work that costs nothing extra. */
     const over = (size: ts.Expression | undefined): boolean => {
       if (!size) {
@@ -190,9 +199,7 @@ export class Summaries {
       return undefined;
     });
     const p = walked.params;
-    const w: LinearWork = level ? { level, params: p === 'any' ? 'any' : [...p].sort((a, b) => a - b) } : undefined;
-    this.linear.set(fn, w);
-    return w;
+    return level ? { level, params: p === 'any' ? 'any' : [...p].sort((a, b) => a - b) } : undefined;
   }
 
   /**
@@ -215,13 +222,15 @@ export class Summaries {
     this.state = previous.state;
     const dropped = new Set<FunctionNode>();
     for (const [sf, fns] of this.state.byFile) if (staleFile(sf)) for (const fn of fns) if (staleNode(fn)) dropped.add(fn);
+    // A summary that read a changed body, directly or through callees (a caller's caller's loops), is stale.
+    if (shape) for (const [file, readers] of this.state.readersOf) if (shape.isStale(file)) for (const fn of readers) dropped.add(fn);
     const moving: FunctionNode[] = [];
     for (const [sf, callers] of this.state.callsIntoFile) {
       if (!staleFile(sf)) continue;
       for (const fn of callers) {
         const s = this.state.cache.get(fn);
         if (!s?.calls.some((c) => staleNode(c.callee)) || dropped.has(fn)) continue;
-        const movable = shape && ![...s.reads].some(shape.isStale) && s.calls.every((c) => !staleNode(c.callee) || shape.moved.has(c.callee));
+        const movable = shape && s.calls.every((c) => !staleNode(c.callee) || shape.moved.has(c.callee));
         if (movable) moving.push(fn);
         else dropped.add(fn);
       }
@@ -251,7 +260,8 @@ export class Summaries {
         if (c?.body) this.state.callsByFile.get(c.body.getSourceFile())?.delete(call);
       }
     }
-    for (const index of [this.state.byFile, this.state.callsIntoFile, this.state.callsByFile]) for (const [sf, set] of index) if (set.size === 0) index.delete(sf);
+    for (const index of [this.state.byFile, this.state.callsIntoFile, this.state.callsByFile]) dropEmpty(index);
+    dropEmpty(this.state.readersOf);
   }
 
   /** Points a kept summary's calls into changed files at the new functions, in the summary and the indexes. */
@@ -279,6 +289,7 @@ export class Summaries {
     if (!s) return;
     this.state.cache.delete(fn);
     this.state.byFile.get(fn.getSourceFile())?.delete(fn);
+    for (const file of s.reads) this.state.readersOf.get(file)?.delete(fn);
     for (const c of s.calls) {
       const callers = this.state.callersOf.get(c.callee);
       callers?.delete(fn);
@@ -291,6 +302,7 @@ export class Summaries {
   /** Records a new summary in the indexes; its callers whose callees are now all summarised leave the frontier. */
   private remember(fn: FunctionNode, s: FnSummary): void {
     addTo(this.state.byFile, fn.getSourceFile(), fn);
+    for (const file of s.reads) addTo(this.state.readersOf, file, fn);
     for (const c of s.calls) {
       addTo(this.state.callersOf, c.callee, fn);
       addTo(this.state.callsIntoFile, c.callee.getSourceFile(), fn);
@@ -339,6 +351,8 @@ export class Summaries {
       project: this.project,
       blockingLoops: this.blockingLoops,
       readsBody: this.readsBody,
+      captureReads: this.captureReads,
+      replayReads: this.replayReads,
     };
     walkOwnWork(fn, this.isInline, (n) => {
       for (const r of this.rules) {
@@ -384,10 +398,16 @@ interface SummaryState {
   callsIntoFile: Map<ts.SourceFile, Set<FunctionNode>>;
   callsByFile: Map<ts.SourceFile, Set<ts.Node>>;
   frontier: Set<FunctionNode>;
+  /** Summaries by the files whose bodies they read ({@link FnSummary.reads}), through any chain of callees. */
+  readersOf: Map<string, Set<FunctionNode>>;
 }
 
 function newState(): SummaryState {
-  return { cache: new Map(), calleeCache: new Map(), byFile: new Map(), callersOf: new Map(), callsIntoFile: new Map(), callsByFile: new Map(), frontier: new Set() };
+  return { cache: new Map(), calleeCache: new Map(), byFile: new Map(), callersOf: new Map(), callsIntoFile: new Map(), callsByFile: new Map(), frontier: new Set(), readersOf: new Map() };
+}
+
+function dropEmpty<K, V>(index: Map<K, Set<V>>): void {
+  for (const [key, set] of index) if (set.size === 0) index.delete(key);
 }
 
 function addTo<K, V>(index: Map<K, Set<V>>, key: K, value: V): void {

@@ -135,25 +135,25 @@ function routerSymbol(checker: ts.TypeChecker, e: ts.Expression | undefined): ts
   }
 }
 
-/** The routers a mounted expression stands for: `router`, or the routers a factory call returns. */
-function mountedRouters(checker: ts.TypeChecker, e: ts.Expression): ts.Symbol[] {
+/** The routers a mounted expression stands for: `router`, or the routers a factory call returns (with the factory). */
+function mountedRouters(checker: ts.TypeChecker, e: ts.Expression): { target: ts.Symbol; via?: FunctionNode }[] {
   const x = skipOuter(e);
   if (ts.isCallExpression(x)) {
-    const body = resolveCallee(checker, x)?.body;
-    if (!body?.body || !ts.isBlock(body.body)) return [];
-    const out: ts.Symbol[] = [];
+    const via = resolveCallee(checker, x)?.body;
+    if (!via?.body || !ts.isBlock(via.body)) return [];
+    const out: { target: ts.Symbol; via: FunctionNode }[] = [];
     const visit = (n: ts.Node): void => {
       if (ts.isReturnStatement(n) && n.expression) {
-        const s = routerSymbol(checker, n.expression);
-        if (s) out.push(s);
+        const target = routerSymbol(checker, n.expression);
+        if (target) out.push({ target, via });
       }
       if (!ts.isFunctionLike(n)) ts.forEachChild(n, visit);
     };
-    visit(body.body);
+    visit(via.body);
     return out;
   }
-  const s = routerSymbol(checker, x);
-  return s ? [s] : [];
+  const target = routerSymbol(checker, x);
+  return target ? [{ target }] : [];
 }
 
 /** Koa/@koa/router: `new Router({ prefix: '/api' })` declares its own prefix. */
@@ -204,7 +204,7 @@ export const discoverRoutes: Discoverer = (node, ctx) => {
   if (fw === undefined && (path === undefined || !/^[/*]/.test(path))) return undefined;
   if (mounts) {
     const parent = routerSymbol(ctx.checker, receiver);
-    for (const a of fnArgs) for (const target of mountedRouters(ctx.checker, a)) ctx.mounts.push({ path, target, parent });
+    for (const a of fnArgs) for (const m of mountedRouters(ctx.checker, a)) ctx.mounts.push({ path, parent, ...m });
   }
   const verb = name === 'use' ? 'USE' : name === 'del' ? 'DELETE' : name.toUpperCase();
   const label = name === 'use' && path === undefined ? 'middleware' : `${verb} ${path ?? '/'}`;

@@ -22,6 +22,8 @@ export interface Mount {
   target: ts.Symbol;
   /** The router or app it is mounted on (for prefixes of prefixes). */
   parent?: ts.Symbol;
+  /** The factory whose returns gave the router (`app.use('/api', makeRouter())`): the mount depends on its body. */
+  via?: FunctionNode;
 }
 
 /** What each discovery module gets: the checker and the file being scanned. */

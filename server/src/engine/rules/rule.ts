@@ -5,6 +5,7 @@ import type { EngineSettings } from '../settings';
 import type { FixData, Location, RuleFamily } from '../types';
 import type { RuleMeta } from './registry';
 import type { ProjectFacts } from '../analysis/concurrency';
+import type { Memo } from '../analysis/provenance';
 
 /** What a rule's detector can ask while the engine walks one function's own work. */
 export interface DetectEnv {
@@ -24,7 +25,11 @@ export interface DetectEnv {
   /** Project files the fixes need (package.json, thread-pool size, module system); absent in bare rule tests. */
   project?: ProjectFacts;
   /** The analysis's cache of blocking-loop verdicts (see OriginEnv.blockingLoops). */
-  blockingLoops?: WeakMap<ts.Node, boolean>;
+  blockingLoops?: WeakMap<ts.Node, Memo<boolean>>;
+  /** See OriginEnv.captureReads. */
+  captureReads?<T>(compute: () => T): Memo<T>;
+  /** See OriginEnv.replayReads. */
+  replayReads?(reads: ReadonlySet<string> | undefined): void;
   /**
    * To be called with any other function whose body a detector reads (a callee's returns or loops): the
    * summary then depends on that body (see FnSummary.reads). Absent in bare rule tests.

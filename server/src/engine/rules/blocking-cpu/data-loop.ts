@@ -17,7 +17,7 @@
 import { ts } from 'ts-morph';
 import { calleeName, enclosingFunction, headerLocation, locationOf, type FunctionNode, isAsyncFunction, isFunctionWithBody, receiverOf, skipOuter } from '../../ast';
 import { callbackIsAsync, holdsRows, isArrayMethodLoop, isDataLoop, isDataScan, loopAwaits, loopCallback, loopCollection, type LoopNode } from '../../analysis/loops';
-import { describeOrigin, isDataOrigin, isElementPart, originOf, type OriginEnv } from '../../analysis/provenance';
+import { describeOrigin, isDataOrigin, isElementPart, memoized, originOf, type OriginEnv } from '../../analysis/provenance';
 import { sizeSource } from '../../analysis/size';
 import { resolveFunctionValue } from '../../resolve';
 import { walkOwnWork } from '../../analysis/walk';
@@ -61,13 +61,11 @@ function isConfigSized(loop: ts.Node, env: OriginEnv): boolean {
  */
 export function isBlockingDataLoop(node: ts.Node, env: OriginEnv): node is LoopNode {
   if (!ts.isIterationStatement(node, false) && !ts.isCallExpression(node)) return false;
-  const known = env.blockingLoops?.get(node);
-  if (known !== undefined) return known;
-  const verdict = ts.isIterationStatement(node, false)
-    ? isDataLoop(env.checker, node) && !loopAwaits(node) && !isConfigSized(node, env)
-    : isArrayMethodLoop(env.checker, node) && !callbackIsAsync(env.checker, loopCallback(node)) && isDataLoop(env.checker, node) && !isConfigSized(node, env);
-  env.blockingLoops?.set(node, verdict);
-  return verdict;
+  return memoized(env, env.blockingLoops, node, () =>
+    ts.isIterationStatement(node, false)
+      ? isDataLoop(env.checker, node) && !loopAwaits(node) && !isConfigSized(node, env)
+      : isArrayMethodLoop(env.checker, node) && !callbackIsAsync(env.checker, loopCallback(node)) && isDataLoop(env.checker, node) && !isConfigSized(node, env),
+  );
 }
 
 /**
