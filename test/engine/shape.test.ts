@@ -76,6 +76,12 @@ describe('matchShape', () => {
     const { old, now } = versions(before, before.replace('(x: string): void {}', '(x: string): void {\n  SEEN.push(x);\n}'));
     assert.equal(matchShape(old.sf, now.sf), undefined);
   });
+  it('the functions before the first change are left in place (same offsets), the ones after it are not', () => {
+    const { old, now } = versions(BASE, BASE.replace('return xs.length;', 'return xs.length + 1;'));
+    const m = matchShape(old.sf, now.sf)!;
+    assert.deepEqual([...m.unshifted].map(nameOf), ['load', 'load>arrow']);
+    for (const fn of m.unshifted) assert.equal(m.moved.get(fn)!.pos, fn.pos);
+  });
   for (const c of cases) {
     it(c.name, () => {
       const source = c.file ? BASE.replace(/: string\[\]|: string|: Promise<string>/g, '') : BASE;

@@ -116,6 +116,8 @@ export class IncrementalCache {
   private moved?: Map<FunctionNode, FunctionNode>;
   /** Per run, with {@link moved}: the names of the declarations the edit added or removed (see ShapeMatch.names). */
   private shapeNames: string[] = [];
+  /** Per run, with {@link moved}: the old functions the edit left in place (see ShapeMatch.unshifted). */
+  private unshifted = new Set<FunctionNode>();
 
   /**
    * Compares a new program with the last one. Returns the files that changed (by path), or undefined when the
@@ -173,6 +175,7 @@ export class IncrementalCache {
     const moved = new Map<FunctionNode, FunctionNode>();
     const oldFiles = new Set<ts.SourceFile>();
     this.shapeNames = [];
+    this.unshifted = new Set();
     for (const file of changed) {
       const before = this.files.get(file)!;
       const m = matchShape(before, next.get(file)!);
@@ -180,6 +183,7 @@ export class IncrementalCache {
       oldFiles.add(before);
       for (const [a, b] of m.moved) moved.set(a, b);
       this.shapeNames.push(...m.names);
+      for (const fn of m.unshifted) this.unshifted.add(fn);
     }
     const inChanged = (n: ts.Node | undefined) => n !== undefined && oldFiles.has(n.getSourceFile());
     const declaredInChanged = (s: ts.Symbol | undefined) => s?.declarations?.some(inChanged) === true;
@@ -367,13 +371,14 @@ export class IncrementalCache {
     // Summaries do not follow calls into handlers: a kept caller of a function that became or stopped being one
     // would keep the wrong edges.
     for (const [old, now] of this.moved ?? []) if (this.lastHandlerFns.get(old) !== handlerFns.get(now)) same = false;
-    if (same) summaries.adopt(this.summaries!, (sf) => this.isStale(normalizePath(sf.fileName)), this.isStaleNode, this.moved && { moved: this.moved, isStale: this.isStale });
+    if (same) summaries.adopt(this.summaries!, (sf) => this.isStale(normalizePath(sf.fileName)), this.isStaleNode, this.moved && { moved: this.moved, unshifted: this.unshifted, isStale: this.isStale });
     else this.reaches = new WeakMap();
     this.lastHandlerFns = new Map(handlerFns);
     this.summaries = summaries;
     // The old nodes are of no more use: let the old file go.
     this.moved = undefined;
     this.shapeNames = [];
+    this.unshifted = new Set();
   }
 
   /**

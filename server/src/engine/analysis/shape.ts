@@ -20,6 +20,11 @@ export interface ShapeMatch {
   /** The outermost functions whose body text changed, as [old, new]. */
   changed: [FunctionNode, FunctionNode][];
   /**
+   * The old functions the edit left in place: their text and all the text before them are unchanged, so the
+   * new function sits at the same offsets and lines (its facts' locations hold as they are).
+   */
+  unshifted: Set<FunctionNode>;
+  /**
    * The names declared by the top-level statements added or removed (functions, classes, variables, types,
    * imports). No other statement of the file mentions them; whether an importer does is for the caller to check.
    */
@@ -184,7 +189,12 @@ export function matchShape(before: ts.SourceFile, after: ts.SourceFile): ShapeMa
     const innerNow = functionsUnder(b.body!);
     for (const [k, f] of inner.entries()) moved.set(f, innerNow[k]!);
   }
-  return { moved, changed, names };
+  let same = 0;
+  const most = Math.min(before.text.length, after.text.length);
+  while (same < most && before.text.charCodeAt(same) === after.text.charCodeAt(same)) same++;
+  const unshifted = new Set<FunctionNode>();
+  for (const [a, b] of moved) if (a.end <= same && a.pos === b.pos && a.end === b.end) unshifted.add(a);
+  return { moved, changed, names, unshifted };
 }
 
 /** `UseTypeOfFunction`: a function-typed member prints as `typeof fast`, so two functions of one signature differ. */

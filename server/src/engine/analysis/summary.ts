@@ -37,10 +37,10 @@ export interface FnSummary {
   calls: CallEdge[];
   io: IoEvidence[];
   /**
-   * The files of the functions whose bodies the summary's facts were read from, besides its own: a callee's
-   * loops (linear work), its return statements (where a value comes from), a limiter it forwards to. A caller
-   * whose summary read none of an edited file's bodies keeps its summary when the edit kept the file's shape
-   * (see {@link Summaries.adopt}).
+   * The files of the functions whose bodies the summary's facts were read from, its own file included when it
+   * read another function there: a callee's loops (linear work), its return statements (where a value comes
+   * from), a limiter it forwards to. A summary that read none of an edited file's bodies is kept when the edit
+   * kept the file's shape (see {@link Summaries.adopt}).
    */
   reads: ReadonlySet<string>;
 }
@@ -91,6 +91,8 @@ export class Summaries {
   private readonly blockingLoops = new WeakMap<ts.Node, Memo<boolean>>();
   /** The files read from by the summary or linear-work fact being computed. */
   private reading?: Set<string>;
+  /** The function whose summary is being built: reading its own text is no dependency. */
+  private building?: FunctionNode;
 
   constructor(
     private readonly checker: ts.TypeChecker,
@@ -122,7 +124,10 @@ export class Summaries {
 
   /** Records that the fact being computed reads another function's body (see {@link FnSummary.reads}). */
   readsBody = (fn: ts.Node): void => {
-    this.reading?.add(normalizePath(fn.getSourceFile().fileName));
+    const own = this.building;
+    const sf = fn.getSourceFile();
+    if (own && sf === own.getSourceFile() && fn.pos >= own.pos && fn.end <= own.end) return;
+    this.reading?.add(normalizePath(sf.fileName));
   };
 
   /** Runs `compute`, collecting the files it reads for a memo; the caller's fact reads them too. */
@@ -211,17 +216,27 @@ export class Summaries {
    *
    * With `shape` (the edit kept the shape of every changed file, ./shape.ts), a caller of a changed file's
    * functions keeps its summary, its call edges moved to the new functions, unless it read one of those
-   * files' bodies ({@link FnSummary.reads}) or calls a function that has no new counterpart.
+   * files' bodies ({@link FnSummary.reads}) or calls a function that has no new counterpart. So does a function
+   * of a changed file that the edit left in place (`unshifted`: its text and all before it unchanged), its
+   * nodes relocated into the new file, unless it read a changed file's bodies, its own included.
    */
   adopt(
     previous: Summaries,
     staleFile: (sf: ts.SourceFile) => boolean,
     staleNode: (n: ts.Node) => boolean,
-    shape?: { moved: ReadonlyMap<FunctionNode, FunctionNode>; isStale: (file: string) => boolean },
+    shape?: { moved: ReadonlyMap<FunctionNode, FunctionNode>; unshifted: ReadonlySet<FunctionNode>; isStale: (file: string) => boolean },
   ): void {
     this.state = previous.state;
     const dropped = new Set<FunctionNode>();
-    for (const [sf, fns] of this.state.byFile) if (staleFile(sf)) for (const fn of fns) if (staleNode(fn)) dropped.add(fn);
+    const staying: FunctionNode[] = [];
+    for (const [sf, fns] of this.state.byFile) {
+      if (!staleFile(sf)) continue;
+      for (const fn of fns) {
+        if (!staleNode(fn)) continue;
+        if (shape?.unshifted.has(fn)) staying.push(fn);
+        else dropped.add(fn);
+      }
+    }
     // A summary that read a changed body, directly or through callees (a caller's caller's loops), is stale.
     if (shape) for (const [file, readers] of this.state.readersOf) if (shape.isStale(file)) for (const fn of readers) dropped.add(fn);
     const moving: FunctionNode[] = [];
@@ -229,7 +244,7 @@ export class Summaries {
       if (!staleFile(sf)) continue;
       for (const fn of callers) {
         const s = this.state.cache.get(fn);
-        if (!s?.calls.some((c) => staleNode(c.callee)) || dropped.has(fn)) continue;
+        if (!s?.calls.some((c) => staleNode(c.callee)) || dropped.has(fn) || staleNode(fn)) continue;
         const movable = shape && s.calls.every((c) => !staleNode(c.callee) || shape.moved.has(c.callee));
         if (movable) moving.push(fn);
         else dropped.add(fn);
@@ -247,8 +262,20 @@ export class Summaries {
         }
       }
     }
+    const kept: FnSummary[] = [];
+    for (const fn of staying) {
+      const s = this.state.cache.get(fn)!;
+      const next = !dropped.has(fn) && s.calls.every((c) => !staleNode(c.callee) || shape!.moved.has(c.callee)) ? relocated(s, staleNode, shape!.moved) : undefined;
+      if (next) kept.push(next);
+      else dropped.add(fn);
+    }
     for (const fn of dropped) this.forget(fn);
+    for (const fn of staying) if (!dropped.has(fn)) this.forget(fn);
     for (const fn of moving) if (!dropped.has(fn)) this.move(fn, staleNode, shape!.moved);
+    for (const s of kept) {
+      this.state.cache.set(s.fn, s);
+      if (this.indexed) this.remember(s.fn, s);
+    }
     for (const [sf, calls] of this.state.callsByFile) {
       if (!staleFile(sf)) continue;
       for (const call of calls) {
@@ -276,6 +303,8 @@ export class Summaries {
       const callee = moved.get(c.callee)!;
       addTo(this.state.callersOf, callee, fn);
       addTo(this.state.callsIntoFile, callee.getSourceFile(), fn);
+      // Until the new callee is summarised, a next edit must not trust this caller (see frontier).
+      if (!this.state.cache.has(callee)) this.state.frontier.add(fn);
       return { ...c, callee };
     });
     // A new object: traces kept per handler compare summaries by identity (./trace.ts).
@@ -325,14 +354,16 @@ export class Summaries {
 
   private build(fn: FunctionNode): FnSummary {
     const outer = this.reading;
+    const outerFn = this.building;
     const reads = new Set<string>();
     this.reading = reads;
+    this.building = fn;
     try {
-      const summary = this.walk(fn);
-      reads.delete(normalizePath(fn.getSourceFile().fileName));
-      return { ...summary, reads };
+      // Its own file included: a function kept in an edited file must not have read the edited bodies.
+      return { ...this.walk(fn), reads };
     } finally {
       this.reading = outer;
+      this.building = outerFn;
     }
   }
 
@@ -404,6 +435,57 @@ interface SummaryState {
 
 function newState(): SummaryState {
   return { cache: new Map(), calleeCache: new Map(), byFile: new Map(), callersOf: new Map(), callsIntoFile: new Map(), callsByFile: new Map(), frontier: new Set(), readersOf: new Map() };
+}
+
+/**
+ * The summary of a function the edit left in place (same text at the same offsets) for its new node: each node
+ * it holds is found in the new function by its path of child indexes, which the same text keeps. Undefined if
+ * a node is not where it should be.
+ */
+function relocated(s: FnSummary, staleNode: (n: ts.Node) => boolean, moved: ReadonlyMap<FunctionNode, FunctionNode>): FnSummary | undefined {
+  const to = moved.get(s.fn)!;
+  const at = <N extends ts.Node>(n: N): N => {
+    const found = samePlace(n, s.fn, to);
+    if (!found) throw new RangeError('not in place');
+    return found as N;
+  };
+  try {
+    return {
+      fn: to,
+      detections: s.detections.map((d) => ({ ...d, node: at(d.node) })),
+      io: s.io.map((e) => ({ ...e, node: at(e.node) })),
+      calls: s.calls.map((c) => ({ ...c, site: at(c.site), callee: staleNode(c.callee) ? moved.get(c.callee)! : c.callee })),
+      reads: s.reads,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The node of `to` at the place `node` has in `from` (the same text parses to the same tree), if there is one. */
+function samePlace(node: ts.Node, from: ts.Node, to: ts.Node): ts.Node | undefined {
+  const path: number[] = [];
+  for (let n = node; n !== from; n = n.parent) {
+    if (!n.parent) return undefined;
+    let i = 0;
+    let at = -1;
+    ts.forEachChild(n.parent, (c) => {
+      if (c === n) at = i;
+      i++;
+    });
+    path.push(at);
+  }
+  let cur = to;
+  for (const k of path.reverse()) {
+    let i = 0;
+    let next: ts.Node | undefined;
+    ts.forEachChild(cur, (c) => {
+      if (i++ === k) next = c;
+    });
+    if (!next) return undefined;
+    cur = next;
+  }
+  return cur.kind === node.kind && cur.pos === node.pos && cur.end === node.end ? cur : undefined;
 }
 
 function dropEmpty<K, V>(index: Map<K, Set<V>>): void {
