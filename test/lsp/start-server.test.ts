@@ -216,16 +216,20 @@ describe('startServer over in-memory streams', () => {
     assert.equal(afterChange[0]?.title, 'Yield to the event loop every 10 iterations (looplens.yieldEvery setting)');
   });
 
-  test('edits in quick succession: one analysis, diagnostics for the last version; stale diagnostics get no fix', async () => {
+  // Whether the three notifications reach the server in one turn (and so share one run, as debounce.test.ts
+  // pins) depends on how the streams deliver them; under load they can arrive one by one.
+  test('edits in quick succession: diagnostics for the last version, at most one analysis each; stale diagnostics get no fix', async () => {
     const stale = client.diagnostics.filter((p) => p.uri === uri).at(-1)!.diagnostics;
     const analyses = FakeWorkspace.all[0].analyses;
     const mark = client.diagnostics.length;
     change(text.replace('console.log(u)', 'console.log(u, 1)'));
     change(text.replace('console.log(u, 1)', 'console.log(u, 2)'));
     const last = change(text.replace('console.log(u, 2)', 'console.log(u, 3)'));
-    const published = await client.nextDiagnostics(uri, mark);
+    const published = await client.nextDiagnostics(uri, mark, (p) => p.version === last);
     assert.equal(published.version, last);
-    assert.equal(FakeWorkspace.all[0].analyses, analyses + 1);
+    assert.ok(FakeWorkspace.all[0].analyses - analyses >= 1 && FakeWorkspace.all[0].analyses - analyses <= 3, `${FakeWorkspace.all[0].analyses - analyses} analyses`);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(client.diagnostics.filter((p) => p.uri === uri).at(-1)!.version, last, 'no older version published after the last');
     assert.deepEqual(await codeActions(stale), [], 'diagnostics of an older version are refused');
     const fresh = await codeActions(published.diagnostics);
     assert.ok(fresh.length > 0);
