@@ -124,6 +124,33 @@ export function skipOuter(e: ts.Expression): ts.Expression {
   }
 }
 
+/** Whether a file is JavaScript (`.js`, `.jsx`, `.cjs`, `.mjs`), whose declarations TypeScript infers from code. */
+export function isJavaScriptFile(fileName: string): boolean {
+  return /\.[cm]?jsx?$/i.test(fileName);
+}
+
+/**
+ * The names a top-level statement declares: its variables (destructured ones too), function, class, enum,
+ * interface, type or namespace, or the bindings of an import.
+ */
+export function declaredNames(st: ts.Statement): string[] {
+  const out: string[] = [];
+  const bind = (n: ts.BindingName): void => {
+    if (ts.isIdentifier(n)) out.push(n.text);
+    else for (const e of n.elements) if (!ts.isOmittedExpression(e)) bind(e.name);
+  };
+  if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) bind(d.name);
+  else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isEnumDeclaration(st) || ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st) || ts.isModuleDeclaration(st)) && st.name && ts.isIdentifier(st.name)) out.push(st.name.text);
+  else if (ts.isImportDeclaration(st)) {
+    const clause = st.importClause;
+    if (clause?.name) out.push(clause.name.text);
+    const bindings = clause?.namedBindings;
+    if (bindings && ts.isNamespaceImport(bindings)) out.push(bindings.name.text);
+    else if (bindings) for (const e of bindings.elements) out.push(e.name.text);
+  }
+  return out;
+}
+
 /** Iterates a node's descendants depth-first; `visit` returns false to skip a node's children. */
 export function walk(node: ts.Node, visit: (n: ts.Node) => boolean | void): void {
   const rec = (n: ts.Node): void => {

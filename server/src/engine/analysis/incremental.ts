@@ -23,7 +23,7 @@
  * fixes), a function that became or stopped being a handler outside the changed files, other settings.
  */
 import { ts } from 'ts-morph';
-import { normalizePath, type FunctionNode } from '../ast';
+import { declaredNames, isJavaScriptFile, normalizePath, type FunctionNode } from '../ast';
 import type { DiscoveredHandler, FileDiscovery, Mount } from '../discovery';
 import type { EngineSettings } from '../settings';
 import type { ChainHop, HandlerKind, Location } from '../types';
@@ -309,18 +309,14 @@ export class IncrementalCache {
   private staleNamesOf(sf: ts.SourceFile): Set<string> | undefined {
     if (this.staleNames.has(sf)) return this.staleNames.get(sf);
     let names: Set<string> | undefined = new Set<string>();
-    if (/\.[cm]?jsx?$/i.test(sf.fileName) || /\brequire\s*\(|\bimport\s*\(/.test(sf.text)) names = undefined;
+    if (isJavaScriptFile(sf.fileName) || /\brequire\s*\(|\bimport\s*\(/.test(sf.text)) names = undefined;
     for (const st of sf.statements) {
       if (!names) break;
       if (ts.isImportEqualsDeclaration(st)) names = undefined;
       else if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) {
         const target = this.resolve?.(st.moduleSpecifier.text, sf);
         if (target !== undefined && !this.isStale(target)) continue;
-        const clause = st.importClause;
-        if (clause?.name) names.add(clause.name.text);
-        const bindings = clause?.namedBindings;
-        if (bindings && ts.isNamespaceImport(bindings)) names.add(bindings.name.text);
-        else if (bindings) for (const e of bindings.elements) names.add(e.name.text);
+        for (const n of declaredNames(st)) names.add(n);
       }
     }
     for (let grew = names !== undefined && names.size > 0; grew; ) {
@@ -419,18 +415,6 @@ export class IncrementalCache {
     for (const r of reached) files.add(normalizePath(r.fn.getSourceFile().fileName));
     this.reaches.set(d, { label, reached, files });
   }
-}
-
-/** The names a top-level statement declares (variables, functions, classes, enums, types, namespaces). */
-function declaredNames(st: ts.Statement): string[] {
-  const out: string[] = [];
-  const bind = (n: ts.BindingName): void => {
-    if (ts.isIdentifier(n)) out.push(n.text);
-    else for (const e of n.elements) if (!ts.isOmittedExpression(e)) bind(e.name);
-  };
-  if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) bind(d.name);
-  else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isEnumDeclaration(st) || ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st) || ts.isModuleDeclaration(st)) && st.name && ts.isIdentifier(st.name)) out.push(st.name.text);
-  return out;
 }
 
 /** Whether an identifier under `node` is spelled like one of `names` (shadowing only makes it say yes more often). */

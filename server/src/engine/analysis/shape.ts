@@ -7,7 +7,7 @@
  * kept (./incremental.ts), their references to the file's functions moved to the new nodes.
  */
 import { ts } from 'ts-morph';
-import { isFunctionWithBody, type FunctionNode } from '../ast';
+import { declaredNames, isFunctionWithBody, isJavaScriptFile, type FunctionNode } from '../ast';
 
 /** How an edit that kept a file's shape changed its functions. */
 export interface ShapeMatch {
@@ -82,31 +82,14 @@ function partsOf(sf: ts.SourceFile): Part[] {
 
 /**
  * The names a statement added or removed as a whole declares, or undefined when it is not a plain declaration
- * (an export list, a default export, an ambient or global declaration, an expression) and so may change what
- * the rest of the file or its importers see.
+ * (an export list, a default export, an ambient or global declaration, an enum or namespace, an expression)
+ * and so may change what the rest of the file or its importers see.
  */
-function declaredNames(st: ts.Node): string[] | undefined {
+function plainDeclarationNames(st: ts.Node): string[] | undefined {
   const modifiers = ts.canHaveModifiers(st) ? (ts.getModifiers(st) ?? []) : [];
   if (modifiers.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword || m.kind === ts.SyntaxKind.DefaultKeyword)) return undefined;
-  if ((ts.isFunctionDeclaration(st) && st.body) || ts.isClassDeclaration(st) || ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) {
-    return st.name ? [st.name.text] : undefined;
-  }
-  if (ts.isVariableStatement(st)) {
-    const out: string[] = [];
-    for (const d of st.declarationList.declarations) {
-      if (!ts.isIdentifier(d.name)) return undefined;
-      out.push(d.name.text);
-    }
-    return out;
-  }
-  if (ts.isImportDeclaration(st)) {
-    const c = st.importClause;
-    const out = c?.name ? [c.name.text] : [];
-    if (c?.namedBindings && ts.isNamespaceImport(c.namedBindings)) out.push(c.namedBindings.name.text);
-    else if (c?.namedBindings && ts.isNamedImports(c.namedBindings)) for (const e of c.namedBindings.elements) out.push(e.name.text);
-    return out;
-  }
-  return undefined;
+  const named = (ts.isFunctionDeclaration(st) && st.body) || ts.isClassDeclaration(st) || ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st) ? st.name !== undefined : ts.isVariableStatement(st) || ts.isImportDeclaration(st);
+  return named ? declaredNames(st as ts.Statement) : undefined;
 }
 
 /**
@@ -149,7 +132,7 @@ export function mentionsName(text: string, name: string): boolean {
  * functions the same return types is for the caller to check with the two checkers ({@link inferredReturnTypesMatch}).
  */
 export function matchShape(before: ts.SourceFile, after: ts.SourceFile): ShapeMatch | undefined {
-  if (/\.[cm]?jsx?$/i.test(after.fileName)) return undefined;
+  if (isJavaScriptFile(after.fileName)) return undefined;
   const old = partsOf(before);
   const now = partsOf(after);
   // The statements added or removed lie between the longest unchanged head and tail.
@@ -162,7 +145,7 @@ export function matchShape(before: ts.SourceFile, after: ts.SourceFile): ShapeMa
   // A script's top-level declarations are global: files that never import it would see the new ones.
   if (added.length > 0 && !(ts.isExternalModule(before) && ts.isExternalModule(after))) return undefined;
   for (const p of added) {
-    const declared = declaredNames(p.node);
+    const declared = plainDeclarationNames(p.node);
     if (!declared) return undefined;
     names.push(...declared);
   }
