@@ -27,7 +27,7 @@ import { declaredNames, isJavaScriptFile, normalizePath, type FunctionNode } fro
 import type { DiscoveredHandler, FileDiscovery, Mount } from '../discovery';
 import type { EngineSettings } from '../settings';
 import type { ChainHop, HandlerKind, Location } from '../types';
-import { importerMaySee, inferredReturnTypesMatch, matchShape } from './shape';
+import { importerMaySee, inferredReturnTypesMatch, matchShape, type ShapeMatch } from './shape';
 import type { FnSummary, Summaries } from './summary';
 import { traceHandler, type TraceItem } from './trace';
 
@@ -107,17 +107,11 @@ export class IncrementalCache {
   private resolve?: (specifier: string, from: ts.SourceFile) => string | undefined;
   /** Whether the last run finished; a cancelled run's changes carry over to the next one. */
   private finished = true;
-  /** The last program's checker, to compare inferred return types across an edit (see ./shape.ts). */
-  private lastChecker?: ts.TypeChecker;
   /**
-   * Per run: when every changed file kept its shape, each of their old functions → the new one (those nested
-   * in a changed body have none); undefined otherwise.
+   * Per run, when every changed file kept its shape (./shape.ts): their matches merged. `moved` maps each old
+   * function to the new one (those nested in a changed body have none).
    */
-  private moved?: Map<FunctionNode, FunctionNode>;
-  /** Per run, with {@link moved}: the names of the declarations the edit added or removed (see ShapeMatch.names). */
-  private shapeNames: string[] = [];
-  /** Per run, with {@link moved}: the old functions the edit left in place (see ShapeMatch.unshifted). */
-  private unshifted = new Set<FunctionNode>();
+  private shape?: Pick<ShapeMatch, 'moved' | 'names' | 'unshifted'>;
 
   /**
    * Compares a new program with the last one. Returns the files that changed (by path), or undefined when the
@@ -142,8 +136,7 @@ export class IncrementalCache {
     }
     if (!reset) for (const sf of others) if (!this.others.has(sf)) reset = true;
     const checker = program.getTypeChecker();
-    this.moved = !reset && carried!.size === 0 && changed.size > 0 ? this.shapeKept(changed, next, checker) : undefined;
-    this.lastChecker = this.keeps ? checker : undefined;
+    this.shape = !reset && carried!.size === 0 && changed.size > 0 ? this.shapeKept(changed, next, checker) : undefined;
     this.settings = settings;
     this.files = next;
     this.others = others;
@@ -165,25 +158,25 @@ export class IncrementalCache {
   }
 
   /**
-   * When every changed file kept its shape: their old functions → new ones, after moving the handlers of the
-   * other files' kept discoveries onto the new nodes. Undefined when one did not, or when a kept discovery
+   * When every changed file kept its shape: their matches merged, after moving the handlers of the other files'
+   * kept discoveries onto the new nodes. The old checker is the last summaries'. Undefined when one did not (or
+   * nothing is kept for a next run: the summaries have no indexes to adopt by), or when a kept discovery
    * holds what cannot move: a function nested in a changed body, a router symbol of a changed file (its new
    * binding makes new symbols, which the changed file's own mounts now use).
    */
-  private shapeKept(changed: ReadonlySet<string>, next: ReadonlyMap<string, ts.SourceFile>, checker: ts.TypeChecker): Map<FunctionNode, FunctionNode> | undefined {
-    if (!this.lastChecker || !this.summaries) return undefined;
-    const moved = new Map<FunctionNode, FunctionNode>();
+  private shapeKept(changed: ReadonlySet<string>, next: ReadonlyMap<string, ts.SourceFile>, checker: ts.TypeChecker): IncrementalCache['shape'] {
+    if (!this.keeps || !this.summaries) return undefined;
+    const shape = { moved: new Map<FunctionNode, FunctionNode>(), names: [] as string[], unshifted: new Set<FunctionNode>() };
+    const { moved } = shape;
     const oldFiles = new Set<ts.SourceFile>();
-    this.shapeNames = [];
-    this.unshifted = new Set();
     for (const file of changed) {
       const before = this.files.get(file)!;
       const m = matchShape(before, next.get(file)!);
-      if (!m || !inferredReturnTypesMatch(m.changed, this.lastChecker, checker)) return undefined;
+      if (!m || !inferredReturnTypesMatch(m.changed, this.summaries.checker, checker)) return undefined;
       oldFiles.add(before);
       for (const [a, b] of m.moved) moved.set(a, b);
-      this.shapeNames.push(...m.names);
-      for (const fn of m.unshifted) this.unshifted.add(fn);
+      shape.names.push(...m.names);
+      for (const fn of m.unshifted) shape.unshifted.add(fn);
     }
     const inChanged = (n: ts.Node | undefined) => n !== undefined && oldFiles.has(n.getSourceFile());
     const declaredInChanged = (s: ts.Symbol | undefined) => s?.declarations?.some(inChanged) === true;
@@ -205,7 +198,7 @@ export class IncrementalCache {
       // Its body's range may have moved with the edit.
       this.handlerLocations.delete(d);
     }
-    return moved;
+    return shape;
   }
 
   /** The run over the program given to {@link begin} completed: its changes need not carry over. */
@@ -260,13 +253,13 @@ export class IncrementalCache {
     };
     const sees = (file: string) => {
       const sf = this.files.get(file);
-      return !sf || importerMaySee(sf, this.shapeNames, loadsChanged);
+      return !sf || importerMaySee(sf, this.shape!.names, loadsChanged);
     };
-    if (this.moved && [...stale].every((f) => this.changed!.has(f) || !sees(f))) {
+    if (this.shape && [...stale].every((f) => this.changed!.has(f) || !sees(f))) {
       this.stale = new Set(this.changed);
       return;
     }
-    this.moved = undefined;
+    this.shape = undefined;
     this.stale = stale;
   }
 
@@ -366,15 +359,13 @@ export class IncrementalCache {
     }
     // Summaries do not follow calls into handlers: a kept caller of a function that became or stopped being one
     // would keep the wrong edges.
-    for (const [old, now] of this.moved ?? []) if (this.lastHandlerFns.get(old) !== handlerFns.get(now)) same = false;
-    if (same) summaries.adopt(this.summaries!, (sf) => this.isStale(normalizePath(sf.fileName)), this.isStaleNode, this.moved && { moved: this.moved, unshifted: this.unshifted, isStale: this.isStale });
+    for (const [old, now] of this.shape?.moved ?? []) if (this.lastHandlerFns.get(old) !== handlerFns.get(now)) same = false;
+    if (same) summaries.adopt(this.summaries!, (sf) => this.isStale(normalizePath(sf.fileName)), this.isStaleNode, this.shape && { ...this.shape, files: this.changed! });
     else this.reaches = new WeakMap();
     this.lastHandlerFns = new Map(handlerFns);
     this.summaries = summaries;
     // The old nodes are of no more use: let the old file go.
-    this.moved = undefined;
-    this.shapeNames = [];
-    this.unshifted = new Set();
+    this.shape = undefined;
   }
 
   /**

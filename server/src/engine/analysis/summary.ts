@@ -95,7 +95,7 @@ export class Summaries {
   private building?: FunctionNode;
 
   constructor(
-    private readonly checker: ts.TypeChecker,
+    readonly checker: ts.TypeChecker,
     private readonly rules: readonly Rule[],
     private readonly settings: EngineSettings,
     private readonly isHandlerFn: (n: ts.Node) => boolean,
@@ -131,7 +131,7 @@ export class Summaries {
   };
 
   /** Runs `compute`, collecting the files it reads for a memo; the caller's fact reads them too. */
-  captureReads = <T>(compute: () => T): Memo<T> => {
+  captureReads = <T>(compute: () => T): Required<Memo<T>> => {
     const outer = this.reading;
     const reads = new Set<string>();
     this.reading = reads;
@@ -224,9 +224,10 @@ export class Summaries {
     previous: Summaries,
     staleFile: (sf: ts.SourceFile) => boolean,
     staleNode: (n: ts.Node) => boolean,
-    shape?: { moved: ReadonlyMap<FunctionNode, FunctionNode>; unshifted: ReadonlySet<FunctionNode>; isStale: (file: string) => boolean },
+    shape?: { moved: ReadonlyMap<FunctionNode, FunctionNode>; unshifted: ReadonlySet<FunctionNode>; files: ReadonlySet<string> },
   ): void {
     this.state = previous.state;
+    const movable = (s: FnSummary) => s.calls.every((c) => !staleNode(c.callee) || shape!.moved.has(c.callee));
     const dropped = new Set<FunctionNode>();
     const staying: FunctionNode[] = [];
     for (const [sf, fns] of this.state.byFile) {
@@ -238,15 +239,14 @@ export class Summaries {
       }
     }
     // A summary that read a changed body, directly or through callees (a caller's caller's loops), is stale.
-    if (shape) for (const [file, readers] of this.state.readersOf) if (shape.isStale(file)) for (const fn of readers) dropped.add(fn);
+    for (const file of shape?.files ?? []) for (const fn of this.state.readersOf.get(file) ?? []) dropped.add(fn);
     const moving: FunctionNode[] = [];
     for (const [sf, callers] of this.state.callsIntoFile) {
       if (!staleFile(sf)) continue;
       for (const fn of callers) {
         const s = this.state.cache.get(fn);
         if (!s?.calls.some((c) => staleNode(c.callee)) || dropped.has(fn) || staleNode(fn)) continue;
-        const movable = shape && s.calls.every((c) => !staleNode(c.callee) || shape.moved.has(c.callee));
-        if (movable) moving.push(fn);
+        if (shape && movable(s)) moving.push(fn);
         else dropped.add(fn);
       }
     }
@@ -265,7 +265,7 @@ export class Summaries {
     const kept: FnSummary[] = [];
     for (const fn of staying) {
       const s = this.state.cache.get(fn)!;
-      const next = !dropped.has(fn) && s.calls.every((c) => !staleNode(c.callee) || shape!.moved.has(c.callee)) ? relocated(s, staleNode, shape!.moved) : undefined;
+      const next = !dropped.has(fn) && movable(s) ? relocated(s, staleNode, shape!.moved) : undefined;
       if (next) kept.push(next);
       else dropped.add(fn);
     }
@@ -353,17 +353,14 @@ export class Summaries {
   }
 
   private build(fn: FunctionNode): FnSummary {
-    const outer = this.reading;
-    const outerFn = this.building;
-    const reads = new Set<string>();
-    this.reading = reads;
+    const outer = this.building;
     this.building = fn;
     try {
       // Its own file included: a function kept in an edited file must not have read the edited bodies.
-      return { ...this.walk(fn), reads };
+      const { value, reads } = this.captureReads(() => this.walk(fn));
+      return { ...value, reads };
     } finally {
-      this.reading = outer;
-      this.building = outerFn;
+      this.building = outer;
     }
   }
 
