@@ -142,5 +142,6 @@ describe('importerMaySee (an importer of a file that gained or lost `pairs`)', (
       assert.equal(importerMaySee(sf, ['pairs'], (spec) => spec === './rows'), expected);
     });
   }
-  it('nothing added or removed → false', () => assert.equal(importerMaySee(ts.createSourceFile('/b.ts', 'Object.values(x);', ts.ScriptTarget.ES2022, true), [], () => true), false));
+  // The text would see anything (it requires the changed file whole): with no name added or removed, nothing.
+  it('nothing added or removed → false', () => assert.equal(importerMaySee(ts.createSourceFile('/b.ts', "const rows = require('./rows');\nObject.values(rows);", ts.ScriptTarget.ES2022, true), [], () => true), false));
 });
