@@ -49,7 +49,7 @@ export interface AuditedRoot {
   result: AnalysisResult;
 }
 
-/** Least time between two `$/progress` reports, in milliseconds: the engine reports every ~20 ms slice. */
+/** Least time between two `$/progress` reports, in milliseconds: the engine reports every ~5 ms slice. */
 const PROGRESS_EVERY_MS = 100;
 /** Evidence items sent per handler: the view lists them in a tooltip. */
 const MAX_EVIDENCE = 20;

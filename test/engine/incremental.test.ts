@@ -254,6 +254,65 @@ describe('incremental re-analysis after edits', () => {
     );
   });
 
+  it('the first look answers edits while the folder loads and is first analysed, then steps aside', async () => {
+    const ws = new Workspace({ root });
+    const open = path('src/helpers.ts');
+    const loop = FILES['src/helpers.ts']!.replace('    if (a.total > best) best = a.total;', '    for (const b of rows) if (a.id === b.id) best += b.total;');
+    const label = (r: AnalysisResult | undefined) => r?.findings.map((f) => `${f.ruleId} ${f.location.range.start.line + 1} ${f.handler?.label}`);
+    ws.setOverlay(open, FILES['src/helpers.ts']);
+    assert.deepEqual(label(ws.firstLook([open])), []);
+    const loading = ws.analyzeAsync({ paths: [open] });
+    for (const [text, expected] of [
+      [loop, ['blocking-cpu/data-loop 7 GET /orders']],
+      [FILES['src/helpers.ts']!, []],
+      [loop, ['blocking-cpu/data-loop 7 GET /orders']],
+    ] as const) {
+      ws.setOverlay(open, text);
+      assert.deepEqual(label(ws.firstLook([open])), expected, 'the first look sees each edit (no mount prefix: app.ts is not in it)');
+    }
+    // The load takes in the texts of when it ends: here, the last edit's.
+    assert.deepEqual(label(await loading), ['blocking-cpu/data-loop 7 GET /api/orders']);
+    assert.equal(ws.firstLook([open]), undefined, 'no first look once the first analysis ended');
+    ws.setOverlay(open, FILES['src/helpers.ts']);
+    assert.deepEqual(label(await ws.analyzeAsync({ paths: [open] })), []);
+  });
+
+  it('the first look takes in a file an edit newly imports', () => {
+    const ws = new Workspace({ root });
+    const open = path('src/helpers.ts');
+    ws.setOverlay(open, FILES['src/helpers.ts']);
+    assert.deepEqual(ws.firstLook([open])?.findings, []);
+    // The loop's inner work is in src/slow.ts, which the first look's program left out: helpers.ts did not import it.
+    const slow = path('src/slow.ts');
+    writeFileSync(slow, 'export function count(rows: { id: number }[]): number {\n  let n = 0;\n  for (const b of rows) n += b.id;\n  return n;\n}\n');
+    try {
+      ws.setOverlay(open, `import { count } from './slow';\n${FILES['src/helpers.ts']!.replace('    if (a.total > best) best = a.total;', '    best += count(rows);')}`);
+      assert.deepEqual(
+        ws.firstLook([open])?.findings.map((f) => `${f.ruleId} ${f.location.file.slice(root.length)}:${f.location.range.start.line + 1}`),
+        ['blocking-cpu/data-loop /src/helpers.ts:8'],
+      );
+    } finally {
+      rmSync(slow, { force: true });
+    }
+  });
+
+  it('an analysis asked for while another loads the folder waits for it, then analyses its own texts', async () => {
+    const ws = new Workspace({ root });
+    const open = path('src/helpers.ts');
+    const loop = FILES['src/helpers.ts']!.replace('    if (a.total > best) best = a.total;', '    for (const b of rows) if (a.id === b.id) best += b.total;');
+    ws.setOverlay(open, FILES['src/helpers.ts']);
+    let cancelled = false;
+    const first = ws.analyzeAsync({ paths: [open], token: { get isCancellationRequested() { return cancelled; } } });
+    ws.setOverlay(open, loop);
+    cancelled = true;
+    const second = ws.analyzeAsync({ paths: [open] });
+    await assert.rejects(first, { name: 'CancelledError' });
+    const fresh = new Workspace({ root });
+    fresh.setOverlay(open, loop);
+    assert.deepEqual(shape(await second), shape(fresh.analyze({ paths: [open] })));
+    assert.ok((await ws.analyzeAsync({ paths: [open] })).findings.some((f) => f.ruleId === 'blocking-cpu/data-loop'));
+  });
+
   it('the open file alone (the editor path) matches a fresh analysis of that file', () => {
     const kept = new Workspace({ root });
     const open = [path('src/helpers.ts')];

@@ -183,3 +183,42 @@ describe('source files created or deleted on disk', () => {
     }
   });
 });
+
+describe('edits while the folder loads', () => {
+  const root = mkdtempSync(join(tmpdir(), 'looplens-lsp-loading-')).replace(/\\/g, '/');
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  test('an edit made before the first full analysis ends is answered by the first look, then by the full analysis', async () => {
+    writeProject(root, 'loading');
+    writeFileSync(join(root, 'src', 'app.ts'), ["import express from 'express';", "import { ordersRouter } from './orders.js';", 'const app = express();', "app.use('/api', ordersRouter);", 'app.listen(3000);', ''].join('\n'));
+    writeFileSync(
+      join(root, 'src', 'orders.ts'),
+      ["import { Router } from 'express';", "import { loadOrders, total } from './helpers.js';", 'export const ordersRouter = Router();', "ordersRouter.get('/orders', async (req, res) => {", '  res.json({ total: total(await loadOrders(String(req.query.customer))) });', '});', ''].join('\n'),
+    );
+    writeFileSync(join(root, 'src', 'helpers.ts'), ORDERS);
+    // Enough other files that the folder's load outlasts the edit's round trip (~1 s on 2 cores).
+    mkdirSync(join(root, 'src', 'filler'));
+    for (let i = 0; i < 400; i++) {
+      writeFileSync(join(root, 'src', 'filler', `f${i}.ts`), `export interface T${i} { id: number; name: string }\nexport function make${i}(n: number): T${i}[] {\n  const out: T${i}[] = [];\n  for (let k = 0; k < n; k++) out.push({ id: k, name: String(k) });\n  return out;\n}\n`);
+    }
+    const uri = pathToUri(`${root}/src/helpers.ts`);
+    const server = await start(root);
+    try {
+      let mark = server.client.diagnostics.length;
+      await server.client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'typescript', version: 1, text: ORDERS } });
+      assert.deepEqual((await published(server.client, uri, 1, mark)).map((d) => d.code), []);
+      mark = server.client.diagnostics.length;
+      const text = ORDERS.replace('  for (const o of rows) sum += o.amount;', '  for (const o of rows) for (const p of rows) if (o.id === p.id) sum += p.amount;');
+      await server.client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ text }] });
+      const messageOf = (d: Diagnostic) => (typeof d.message === 'string' ? d.message : d.message.value);
+      // The first look has no app.ts, which mounts the router under /api: its message names GET /orders.
+      const first = (await server.client.nextDiagnostics(uri, mark, (p) => p.version === 2)).diagnostics;
+      assert.deepEqual(first.map((d) => `${d.code} ${d.range.start.line + 1}`), ['blocking-cpu/data-loop 8']);
+      assert.match(messageOf(first[0]!), /in `GET \/orders`/);
+      const full = await server.client.nextDiagnostics(uri, mark, (p) => p.version === 2 && p.diagnostics.some((d) => messageOf(d).includes('in `GET /api/orders`')));
+      assert.deepEqual(full.diagnostics.map((d) => `${d.code} ${d.range.start.line + 1}`), ['blocking-cpu/data-loop 8']);
+    } finally {
+      await stop(server);
+    }
+  });
+});
