@@ -16,6 +16,14 @@ interface Caches {
 
 /** Each project's forget function, set by the factory when ts-morph creates the project's hosts. */
 const forgetters = new WeakMap<Project, () => void>();
+/** Makes each project's resolver for {@link preResolver}; set with its forget function. */
+const resolvers = new WeakMap<Project, () => PreResolver | undefined>();
+
+/** Resolves an import or a type reference of a file as the project's programs do (same host, same caches). */
+export interface PreResolver {
+  module(name: string, containingFile: string): ts.ResolvedModuleFull | undefined;
+  typeReference(name: string, containingFile: string): ts.ResolvedTypeReferenceDirective | undefined;
+}
 
 /**
  * A ts-morph `resolutionHost` factory backed by caches that outlive each program, and a function that links it to
@@ -85,12 +93,32 @@ export function cachedResolution(): { factory: ResolutionHostFactory; attach(pro
   };
   return {
     factory,
-    attach: (project, alsoForget) =>
+    attach: (project, alsoForget) => {
       forgetters.set(project, () => {
         forget();
         alsoForget?.();
-      }),
+      });
+      resolvers.set(project, () => {
+        const hostNow = host;
+        if (!hostNow) return undefined;
+        const options = project.compilerOptions.get();
+        const { modules, types } = current(options);
+        return {
+          // No resolution mode: under node16/nodenext an ESM import may resolve elsewhere; the program resolves it again.
+          module: (name, containingFile) => ts.resolveModuleName(name, containingFile, options, hostNow, modules).resolvedModule,
+          typeReference: (name, containingFile) => ts.resolveTypeReferenceDirective(name, containingFile, options, hostNow, undefined, types).resolvedTypeReferenceDirective,
+        };
+      });
+    },
   };
+}
+
+/**
+ * A resolver for a project made with {@link cachedResolution}'s factory, with the project's current options;
+ * undefined for other projects, or before ts-morph made the project's hosts.
+ */
+export function preResolver(project: Project): PreResolver | undefined {
+  return resolvers.get(project)?.();
 }
 
 /** Forgets `project`'s cached resolutions (after a file was added to it or removed from it); a no-op for other projects. */

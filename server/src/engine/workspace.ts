@@ -8,6 +8,7 @@ import { analyzeProgram, analyzeProgramSteps, compareFindings, unusedSuppression
 import { loopSizing } from './analysis/concurrency';
 import { IncrementalCache } from './analysis/incremental';
 import { addFile, loadFilesProject, sourceFileFilter, loadProjectsSteps, readSource, sourceFiles, type LoadedProjects, type ProjectPart } from './project';
+import { preloadSteps } from './preload';
 import { forgetResolutions } from './resolution';
 import { resolveSettings, type EngineSettings } from './settings';
 import { runSliced, runSync, type AnalysisStep, type SliceOptions } from './steps';
@@ -226,6 +227,10 @@ export class Workspace {
         this.addOverlay(part.project, file, text);
       }
       this.filesCreatedOrDeleted(this.diskChangesDuringLoad.splice(0));
+      // The editor's load is sliced to its end (an edit meanwhile gets the first look); a one-shot run keeps
+      // the work inside createProgram, where nobody waits on it. After the budget check: no over-budget file is scanned.
+      const total = loaded.parts.reduce((n, part) => n + part.own.size, 0);
+      if (!this.once) for (const part of loaded.parts) yield* preloadSteps(part.project, total);
     }
     return this.loaded;
   }

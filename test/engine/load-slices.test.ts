@@ -1,0 +1,75 @@
+// The editor's load of a folder runs in slices to its end (server/src/engine/preload.ts, ./bind.ts): the files a
+// program takes in besides the project's own are parsed before `ts.createProgram`, and every file is bound before
+// the checker is made, so neither of those single calls does that work any more. Counted here by the work itself
+// (files parsed inside createProgram, files left unbound), never by time.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { ts } from 'ts-morph';
+import { normalizePath } from '../../server/src/engine/ast';
+import { bindSteps } from '../../server/src/engine/bind';
+import { preloadSteps } from '../../server/src/engine/preload';
+import { loadProject } from '../../server/src/engine/project';
+import { runSync } from '../../server/src/engine/steps';
+
+const REPO = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+
+let root = '';
+
+describe('the load in slices', () => {
+  before(() => {
+    root = normalizePath(mkdtempSync(join(tmpdir(), 'looplens-load-slices-')));
+    mkdirSync(join(root, 'src'));
+    writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, types: ['node'] }, include: ['src'] }));
+    writeFileSync(
+      join(root, 'src', 'app.ts'),
+      "import express from 'express';\nimport { readFileSync } from 'node:fs';\nimport { total } from './total';\nconst app = express();\napp.get('/t', (_req, res) => { res.json(total(JSON.parse(readFileSync('/x', 'utf8')))); });\n",
+    );
+    writeFileSync(join(root, 'src', 'total.ts'), 'export function total(xs: number[]): number {\n  let n = 0;\n  for (const x of xs) n += x;\n  return n;\n}\n');
+    symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'), 'dir');
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('after the preload, the program parses no file, and takes in the same files as without it', () => {
+    const plain = loadProject(root, []).project;
+    const without = plain.getProgram().compilerObject.getSourceFiles().map((sf) => sf.fileName).sort();
+    const { project } = loadProject(root, []);
+    // ts-morph's cache holds a file once parsed; the program's host takes it from there.
+    const parsed = () => without.filter((f) => project.getSourceFile(f) !== undefined).length;
+    assert.equal(parsed(), 2, 'before: the project files');
+    assert.ok(without.length > 100, `express, @types/node and the lib files: ${without.length} files`);
+    let steps = 0;
+    for (const _ of preloadSteps(project, 2)) steps++;
+    assert.equal(parsed(), without.length, 'after: every file of the program');
+    assert.ok(steps >= without.length, `a step per file at least (${steps})`);
+    assert.deepEqual(project.getProgram().compilerObject.getSourceFiles().map((sf) => sf.fileName).sort(), without);
+    assert.deepEqual(project.getSourceFiles().map((sf) => sf.getBaseName()).sort(), ['app.ts', 'total.ts'], 'the preloaded files are not project files');
+  });
+
+  it('no preload under nodenext resolution, where an import resolves by the module format of its file', () => {
+    const nodenext = join(root, 'nodenext');
+    mkdirSync(join(nodenext, 'src'), { recursive: true });
+    writeFileSync(join(nodenext, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true }, include: ['src'] }));
+    writeFileSync(join(nodenext, 'src', 'app.ts'), "import express from 'express';\nexport const app = express();\n");
+    const { project } = loadProject(nodenext, []);
+    assert.equal([...preloadSteps(project, 1)].length, 0);
+  });
+
+  it('binds each file once: the next program after an edit has only the edited file to bind', () => {
+    const { project } = loadProject(root, []);
+    const program = project.getProgram().compilerObject;
+    assert.equal([...bindSteps(program, 2)].length, program.getSourceFiles().length);
+    assert.equal([...bindSteps(program, 2)].length, 0);
+    project.createSourceFile(join(root, 'src', 'total.ts'), 'export function total(xs: number[]): number {\n  return xs.length;\n}\n', { overwrite: true });
+    const next = project.getProgram().compilerObject;
+    assert.equal([...bindSteps(next, 2)].length, 1);
+    // The checker finds the files bound and types them as it would have.
+    runSync(bindSteps(next, 2));
+    const checker = next.getTypeChecker();
+    const fn = next.getSourceFile(normalizePath(join(root, 'src', 'total.ts')))!.statements[0] as ts.FunctionDeclaration;
+    assert.equal(checker.typeToString(checker.getTypeAtLocation(fn.name!)), '(xs: number[]) => number');
+  });
+});
