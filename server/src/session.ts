@@ -65,6 +65,11 @@ export class Session {
    * it says nothing about whether this thread has loaded the root (what `analyzeOpen` asks `results`).
    */
   private readonly auditResults = new Map<string, { result: AnalysisResult; versions: Map<string, number> }>();
+  /**
+   * The first look at each root's open documents (by entry key) while the root loads, with their versions, for
+   * the hover until the full analysis is in {@link results}.
+   */
+  private readonly firstLooks = new Map<string, { result: AnalysisResult; versions: Map<string, number> }>();
   /** Runs the audit's analyses in a worker thread; undefined with a test double (the audit then runs in-process). */
   private readonly auditRunner: AuditRunner | undefined;
 
@@ -103,6 +108,7 @@ export class Session {
     else {
       this.results.delete(entry.key);
       this.auditResults.delete(entry.key);
+      this.firstLooks.delete(entry.key);
     }
     this.workspaces.pruneLoose(this.openIn().map((o) => o.file));
   }
@@ -184,8 +190,8 @@ export class Session {
 
   /**
    * The hover on a handler's registration or the first line of its body, from the last analysis of the
-   * document's root: never analyses. Null when there is no analysis yet, the document changed since (its
-   * ranges would be stale), or no handler is there. Never throws.
+   * document's root (its first look while the root loads): never analyses. Null when there is no analysis yet,
+   * the document changed since (its ranges would be stale), or no handler is there. Never throws.
    */
   hover(params: TextDocumentPositionParams): Hover | null {
     try {
@@ -193,7 +199,7 @@ export class Session {
       const file = doc && this.analysable(doc);
       if (!doc || !file) return null;
       const entry = this.workspaces.entryFor(file);
-      const last = [this.results.get(entry.key), this.auditResults.get(entry.key)].find((r) => r?.versions.get(doc.uri) === doc.version);
+      const last = [this.results.get(entry.key), this.auditResults.get(entry.key), this.firstLooks.get(entry.key)].find((r) => r?.versions.get(doc.uri) === doc.version);
       if (!last) return null;
       const target = handlerAt(last.result.handlers, file, params.position);
       if (!target) return null;
@@ -256,7 +262,12 @@ export class Session {
     const files = open.map((o) => o.file);
     // Cold: the open files' first diagnostics come from a quick look at them and their importers, then the
     // whole root loads and the full analysis publishes again.
-    if (!this.results.has(entry.key)) this.publishOpen(open, await this.firstLook(entry, files, token), token);
+    if (!this.results.has(entry.key)) {
+      const versions = new Map(open.map((o) => [o.doc.uri, o.version]));
+      const look = await this.firstLook(entry, files, token);
+      if (look) this.firstLooks.set(entry.key, { result: look, versions });
+      this.publishOpen(open, look, token);
+    }
     this.publishOpen(open, await this.analyzeEntry(entry, files, token), token);
   }
 
@@ -303,6 +314,7 @@ export class Session {
       // Sliced, so that a newer edit (which cancels the token) stops this analysis between two files or handlers.
       const result = engine.analyzeAsync ? await engine.analyzeAsync({ paths, token, ...(onStep ? { onStep } : {}) }) : engine.analyze({ paths, token });
       this.results.set(entry.key, { result, versions });
+      this.firstLooks.delete(entry.key);
       return result;
     } catch (err) {
       if (!(err instanceof CancelledError)) this.logError(`analysis of ${entry.root}`, err);
