@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ts } from 'ts-morph';
+import { ts, type Project } from 'ts-morph';
 import { normalizePath } from '../../server/src/engine/ast';
 import { bindSteps } from '../../server/src/engine/bind';
 import { preloadSteps } from '../../server/src/engine/preload';
@@ -49,13 +49,35 @@ describe('the load in slices', () => {
     assert.deepEqual(project.getSourceFiles().map((sf) => sf.getBaseName()).sort(), ['app.ts', 'total.ts'], 'the preloaded files are not project files');
   });
 
-  it('no preload under nodenext resolution, where an import resolves by the module format of its file', () => {
+  it('under nodenext, with a package typed per module format and an untyped one, the same files as without it', () => {
     const nodenext = join(root, 'nodenext');
-    mkdirSync(join(nodenext, 'src'), { recursive: true });
-    writeFileSync(join(nodenext, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true }, include: ['src'] }));
-    writeFileSync(join(nodenext, 'src', 'app.ts'), "import express from 'express';\nexport const app = express();\n");
+    const write = (rel: string, text: string) => {
+      mkdirSync(join(nodenext, rel, '..'), { recursive: true });
+      writeFileSync(join(nodenext, rel), text);
+    };
+    write('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, types: ['node'] }, include: ['src'] }));
+    write('package.json', JSON.stringify({ name: 'nodenext', type: 'commonjs' }));
+    write('node_modules/dual/package.json', JSON.stringify({ name: 'dual', version: '1.0.0', exports: { '.': { import: { types: './index.d.mts' }, require: { types: './index.d.cts' } } } }));
+    write('node_modules/dual/index.d.mts', 'export declare function esm(): string;\n');
+    write('node_modules/dual/index.d.cts', 'export declare function cjs(): string;\n');
+    write('node_modules/untyped/package.json', JSON.stringify({ name: 'untyped', version: '1.0.0', main: 'index.js' }));
+    write('node_modules/untyped/index.js', "module.exports = require('./dep');\n");
+    write('node_modules/untyped/dep.js', 'module.exports = function dep() {};\n');
+    write('src/app.ts', "import express from 'express';\nimport { cjs } from 'dual';\nimport untyped = require('untyped');\nexport const app = express();\napp.get('/', (_req, res) => { untyped(); res.send(cjs()); });\n");
+    // ts-morph makes every file of its cache a root of the programs after an edit: compared there.
+    const afterAnEdit = (project: Project) => {
+      project.getProgram().compilerObject;
+      const app = project.getSourceFileOrThrow(join(nodenext, 'src', 'app.ts'));
+      project.createSourceFile(app.getFilePath(), `${app.getFullText()}// edited\n`, { overwrite: true });
+      return project.getProgram().compilerObject.getSourceFiles().map((sf) => sf.fileName).sort();
+    };
+    const without = afterAnEdit(loadProject(nodenext, []).project);
+    assert.ok(without.some((f) => f.endsWith('/dual/index.d.cts')) && !without.some((f) => f.endsWith('/dual/index.d.mts') || f.includes('/untyped/')), 'the program takes the require entry, no JavaScript');
     const { project } = loadProject(nodenext, []);
-    assert.equal([...preloadSteps(project, 1)].length, 0);
+    for (const _ of preloadSteps(project, 1));
+    const parsed = without.filter((f) => project.getSourceFile(f) !== undefined).length;
+    assert.ok(parsed > without.length - 5, `the preload parsed ${parsed} of the program's ${without.length} files`);
+    assert.deepEqual(afterAnEdit(project), without);
   });
 
   it('binds each file once: the next program after an edit has only the edited file to bind', () => {

@@ -1,14 +1,16 @@
 /**
  * Parsing, before a project's first program, the files that program will take in besides the project's own:
- * the declaration files of the packages they import (and of those these import), and the automatic `@types`.
- * `ts.createProgram` would parse them itself, in one call no slice can interrupt (gen-1000: 1.1 s;
+ * the declaration files of the packages they import (and of those these import), the automatic `@types` and the
+ * lib files. `ts.createProgram` would parse them itself, in one call no slice can interrupt (gen-1000: 1.1 s;
  * `@budibase/server`, ~4,000 declaration files: 7.7 s of the folder's first load, which an edit made meanwhile
  * would wait for). Parsed here one file per step into the project's cache, where the program's host finds them.
  *
- * The walk follows `ts.preProcessFile` (imports, `require`, `/// <reference>`), resolved with the program's own
- * host and caches (./resolution.ts), so what the program resolves later is a cache hit; a file it misses is
- * parsed by the program. Not under node16/nodenext resolution, where an import's target depends on the module
- * format of the importing file (see preloadSteps).
+ * ts-morph makes every file of its cache a root of the next program, so the walk takes only what the program
+ * would: the module specifiers of import and export declarations and `import x = require()` (top level and in
+ * ambient modules), each resolved as the program resolves it (its resolution mode, `ts.getModeForUsageLocation`,
+ * with the program's own host and caches, ./resolution.ts), and kept only when it resolves to a TypeScript file
+ * (a package's JavaScript is not taken in: `maxNodeModuleJsDepth` is 0); `/// <reference>` paths, types and libs.
+ * What it leaves out (`require()` calls, `import()` types in bodies) the program parses itself.
  */
 import * as nodePath from 'node:path';
 import { ts, type Project } from 'ts-morph';
@@ -25,31 +27,37 @@ function fileCacheOf(project: Project): FileCache | undefined {
   return typeof factory?.addOrGetSourceFileFromFilePath === 'function' ? (factory as FileCache) : undefined;
 }
 
-/** The module resolution the compiler uses with `options` (TypeScript's own rule when it is reachable). */
-function moduleResolutionOf(options: ts.CompilerOptions): ts.ModuleResolutionKind | undefined {
-  const effective = (ts as unknown as { getEmitModuleResolutionKind?: (o: ts.CompilerOptions) => ts.ModuleResolutionKind }).getEmitModuleResolutionKind;
-  return effective ? effective(options) : options.moduleResolution;
-}
-
 /** Where ts-morph serves TypeScript's lib files from (in memory, `@ts-morph/common` getLibFolderPath). */
 const LIB_FOLDER = '/node_modules/typescript/lib';
 
+/** The extensions of the files a program takes in from a resolved import (TypeScript sources and declarations). */
+const TYPESCRIPT = new Set<string>([ts.Extension.Ts, ts.Extension.Tsx, ts.Extension.Dts, ts.Extension.Mts, ts.Extension.Cts, ts.Extension.Dmts, ts.Extension.Dcts]);
+
+/** The module specifiers a file's import and export declarations name, at its top level and in its ambient modules. */
+function moduleSpecifiers(sf: ts.SourceFile): ts.StringLiteralLike[] {
+  const out: ts.StringLiteralLike[] = [];
+  const visit = (statements: readonly ts.Statement[]) => {
+    for (const s of statements) {
+      if ((ts.isImportDeclaration(s) || ts.isExportDeclaration(s)) && s.moduleSpecifier && ts.isStringLiteralLike(s.moduleSpecifier)) out.push(s.moduleSpecifier);
+      else if (ts.isImportEqualsDeclaration(s) && ts.isExternalModuleReference(s.moduleReference) && ts.isStringLiteralLike(s.moduleReference.expression)) out.push(s.moduleReference.expression);
+      else if (ts.isModuleDeclaration(s) && s.body && ts.isModuleBlock(s.body)) visit(s.body.statements);
+    }
+  };
+  visit(sf.statements);
+  return out;
+}
+
 /**
  * Parses the files `project`'s program will reach from its source files into its cache, yielding a `parse`
- * step (`filesDone` = `files`, the source files of the load) after each file it parses or scans. Does nothing under node16/nodenext module
- * resolution, or when ts-morph's cache or the project's resolver is not reachable. Never throws for a file: one that cannot be read or parsed is left to
- * the program.
+ * step (`filesDone` = `files`, the source files of the load) after each file it parses or scans. Does nothing
+ * under `noResolve`, or when ts-morph's cache or the project's resolver is not reachable. Never throws for a
+ * file: one that cannot be read or parsed is left to the program.
  */
 export function* preloadSteps(project: Project, files: number): Generator<AnalysisStep, void> {
   const cache = fileCacheOf(project);
   const resolve = preResolver(project);
-  if (!cache || !resolve) return;
   const options = project.getCompilerOptions();
-  // ts-morph makes every file in its cache a root of the next program, so a file resolved here that the program
-  // would not take in would join it. Under node16/nodenext an import resolves by its file's module format (an
-  // export map's `import` or `require` entry), which is known only inside the program: no preload there.
-  const kind = moduleResolutionOf(options);
-  if (kind === ts.ModuleResolutionKind.Node16 || kind === ts.ModuleResolutionKind.NodeNext) return;
+  if (!cache || !resolve || options.noResolve) return;
   const step: AnalysisStep = { phase: 'parse', filesDone: files, files };
   const seen = new Set<string>();
   /** Files to parse; then each parsed file's references are read. */
@@ -60,24 +68,35 @@ export function* preloadSteps(project: Project, files: number): Generator<Analys
       pending.push(file);
     }
   };
-  const lib = (name: string) => want(`${LIB_FOLDER}/${name}`);
+  const lib = (name: string) => {
+    if (!options.noLib) want(`${LIB_FOLDER}/${name}`);
+  };
   const scan = (sf: ts.SourceFile) => {
-    let info: ts.PreProcessedFileInfo;
     try {
-      info = ts.preProcessFile(sf.text, true, !sf.isDeclarationFile);
+      const modes = new Map<string, ts.ResolutionMode>();
+      // The program resolves each specifier once per file, in the mode of its first use (resolution.ts modeOf).
+      for (const literal of moduleSpecifiers(sf)) if (!modes.has(literal.text)) modes.set(literal.text, ts.getModeForUsageLocation(sf, literal, options));
+      for (const [name, mode] of modes) {
+        const r = resolve.module(name, sf.fileName, mode);
+        if (r && TYPESCRIPT.has(r.extension)) want(r.resolvedFileName);
+      }
+      // Triple-slash directives are comments before the first token: only that head is scanned.
+      const head = ts.getLeadingCommentRanges(sf.text, 0)?.at(-1)?.end ?? 0;
+      const info = ts.preProcessFile(sf.text.slice(0, head), true, false);
+      for (const r of info.referencedFiles) want(nodePath.resolve(nodePath.dirname(sf.fileName), r.fileName));
+      for (const t of info.typeReferenceDirectives) want(resolve.typeReference(t.fileName, sf.fileName, t.resolutionMode)?.resolvedFileName);
+      for (const l of info.libReferenceDirectives) lib(`lib.${l.fileName.toLowerCase()}.d.ts`);
     } catch {
-      return;
+      // Left to the program.
     }
-    for (const m of info.importedFiles) want(resolve.module(m.fileName, sf.fileName)?.resolvedFileName);
-    for (const r of info.referencedFiles) want(nodePath.resolve(nodePath.dirname(sf.fileName), r.fileName));
-    for (const t of info.typeReferenceDirectives) want(resolve.typeReference(t.fileName, sf.fileName)?.resolvedFileName);
-    for (const l of info.libReferenceDirectives) lib(`lib.${l.fileName.toLowerCase()}.d.ts`);
   };
   const own = project.getSourceFiles().map((sf) => sf.compilerNode);
   for (const sf of own) seen.add(sf.fileName);
-  if (!options.noLib) for (const name of options.lib ?? [ts.getDefaultLibFileName(options)]) lib(name);
-  const inferred = nodePath.join(project.getFileSystem().getCurrentDirectory(), '__inferred type names__.ts');
-  for (const name of ts.getAutomaticTypeDirectiveNames(options, ts.sys)) want(resolve.typeReference(name, inferred)?.resolvedFileName);
+  for (const name of options.lib ?? [ts.getDefaultLibFileName(options)]) lib(name);
+  // Where the program resolves them from: the tsconfig's folder, else the current one.
+  const folder = typeof options.configFilePath === 'string' ? nodePath.dirname(options.configFilePath) : project.getFileSystem().getCurrentDirectory();
+  const inferred = nodePath.join(folder, '__inferred type names__.ts');
+  for (const name of ts.getAutomaticTypeDirectiveNames(options, ts.sys)) want(resolve.typeReference(name, inferred, undefined)?.resolvedFileName);
   for (const sf of own) {
     scan(sf);
     yield step;

@@ -21,8 +21,9 @@ const resolvers = new WeakMap<Project, () => PreResolver | undefined>();
 
 /** Resolves an import or a type reference of a file as the project's programs do (same host, same caches). */
 export interface PreResolver {
-  module(name: string, containingFile: string): ts.ResolvedModuleFull | undefined;
-  typeReference(name: string, containingFile: string): ts.ResolvedTypeReferenceDirective | undefined;
+  /** `mode`: the import's resolution mode (`ts.getModeForUsageLocation`), as the program passes it. */
+  module(name: string, containingFile: string, mode: ts.ResolutionMode): ts.ResolvedModuleFull | undefined;
+  typeReference(name: string, containingFile: string, mode: ts.ResolutionMode): ts.ResolvedTypeReferenceDirective | undefined;
 }
 
 /**
@@ -102,11 +103,11 @@ export function cachedResolution(): { factory: ResolutionHostFactory; attach(pro
         const hostNow = host;
         if (!hostNow) return undefined;
         const options = project.compilerOptions.get();
-        const { modules, types } = current(options);
+        // The caches of each call: a file added meanwhile makes new ones (forgetResolutions).
         return {
-          // No resolution mode: under node16/nodenext an ESM import may resolve elsewhere; the program resolves it again.
-          module: (name, containingFile) => ts.resolveModuleName(name, containingFile, options, hostNow, modules).resolvedModule,
-          typeReference: (name, containingFile) => ts.resolveTypeReferenceDirective(name, containingFile, options, hostNow, undefined, types).resolvedTypeReferenceDirective,
+          module: (name, containingFile, mode) => ts.resolveModuleName(name, containingFile, options, hostNow, current(options).modules, undefined, mode).resolvedModule,
+          typeReference: (name, containingFile, mode) =>
+            ts.resolveTypeReferenceDirective(name, containingFile, options, hostNow, undefined, current(options).types, mode).resolvedTypeReferenceDirective,
         };
       });
     },
