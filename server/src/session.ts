@@ -222,10 +222,10 @@ export class Session {
           const folders = this.workspaces.folderEntries();
           return folders.length ? folders : this.workspaces.all();
         },
-        // A root whose program this thread has loaded (for the editor) is audited here: that reuses the program
-        // and the analysis caches, in slices that see Cancel within one slice. Only a root with no program yet
-        // goes to the worker, whose program build (one call no slice can interrupt) Cancel ends by terminating
-        // the thread. On budibase with a file open the worker took 100.8 s and 3.3 GiB, this 3.2 s.
+        // A root this thread has loaded and analysed once (for the editor) is audited here: that reuses the
+        // program and the analysis caches, in slices that see Cancel within one slice. A root with no program yet,
+        // or whose load and first analysis (which no token stops) are under way, goes to the worker, which Cancel
+        // ends by terminating the thread. On budibase with a file open the worker took 100.8 s and 3.3 GiB, this 3.2 s.
         analyze: (entry, t, onStep) =>
           this.auditRunner && !this.workspaces.isLoaded(entry) ? this.auditInWorker(this.auditRunner, entry, t, onStep) : this.analyzeEntry(entry, undefined, t, onStep),
         publish: (result, published) => this.publishResult(result, published),
@@ -260,8 +260,8 @@ export class Session {
     const open = this.openIn(entry);
     if (open.length === 0) return;
     const files = open.map((o) => o.file);
-    // Cold: the open files' first diagnostics come from a quick look at them and their importers, then the
-    // whole root loads and the full analysis publishes again.
+    // Until the root's first full analysis ends, the open files' diagnostics come from a quick look at them and
+    // their importers (edits made meanwhile too); then the full analysis publishes again.
     if (!this.results.has(entry.key)) {
       const versions = new Map(open.map((o) => [o.doc.uri, o.version]));
       const look = await this.firstLook(entry, files, token);
@@ -283,7 +283,7 @@ export class Session {
     }
   }
 
-  /** The engine's first look at open files before their root is loaded (see Workspace.firstLook); undefined when it has none. */
+  /** The engine's first look at open files until their root's first analysis ends (see Workspace.firstLook); undefined when it has none. */
   private async firstLook(entry: WorkspaceEntry, files: string[], token: CancellationToken): Promise<AnalysisResult | undefined> {
     const settings = await this.settings.get(entry.scopeUri);
     if (token.isCancellationRequested) return undefined;
@@ -311,7 +311,8 @@ export class Session {
     const versions = new Map(this.openIn(entry).map((o) => [o.doc.uri, o.version]));
     try {
       const engine = this.workspaces.engine(entry, settings);
-      // Sliced, so that a newer edit (which cancels the token) stops this analysis between two files or handlers.
+      // Sliced, so that a newer edit (which cancels the token) stops this analysis between two files or handlers
+      // (the root's load and first analysis excepted: they run to their end, see Workspace.analyzeAsync).
       const result = engine.analyzeAsync ? await engine.analyzeAsync({ paths, token, ...(onStep ? { onStep } : {}) }) : engine.analyze({ paths, token });
       this.results.set(entry.key, { result, versions });
       this.firstLooks.delete(entry.key);

@@ -313,6 +313,37 @@ describe('incremental re-analysis after edits', () => {
     assert.ok((await ws.analyzeAsync({ paths: [open] })).findings.some((f) => f.ruleId === 'blocking-cpu/data-loop'));
   });
 
+  it('a caller cancelled while it waits for the shared load stops waiting; the load goes on for the others', async () => {
+    const ws = new Workspace({ root });
+    const first = ws.analyzeAsync();
+    let cancelled = false;
+    const second = ws.analyzeAsync({ token: { get isCancellationRequested() { return cancelled; } } });
+    const order: string[] = [];
+    void first.then(() => order.push('first'));
+    second.catch(() => order.push('second'));
+    await new Promise((resolve) => setImmediate(resolve));
+    cancelled = true;
+    await assert.rejects(second, { name: 'CancelledError' });
+    assert.ok((await first).handlers.length > 0);
+    assert.deepEqual(order, ['second', 'first'], 'the cancelled caller stopped waiting before the first analysis ended');
+  });
+
+  it('a reload while the folder loads stops that load; the caller waiting for it loads the folder again', async () => {
+    const ws = new Workspace({ root });
+    const extra = path('src/extra.ts');
+    const pending = ws.analyzeAsync();
+    // The first slice has listed the folder: a file created now is not in that load.
+    await new Promise((resolve) => setImmediate(resolve));
+    writeFileSync(extra, "import express from 'express';\nconst app = express();\napp.get('/extra', (_req, res) => {\n  res.send('x');\n});\n");
+    try {
+      ws.reload();
+      assert.ok((await pending).handlers.some((h) => h.label === 'GET /extra'), 'the file created before the reload is in the analysis');
+      assert.equal(ws.isLoaded(), true);
+    } finally {
+      rmSync(extra, { force: true });
+    }
+  });
+
   it('the open file alone (the editor path) matches a fresh analysis of that file', () => {
     const kept = new Workspace({ root });
     const open = [path('src/helpers.ts')];

@@ -49,8 +49,9 @@ describe('config file in the language server (multi-root)', () => {
   const syncCall = async (uri: string, mark: number) => severities(await client.nextDiagnostics(uri, mark));
   /**
    * Waits for diagnostics of `uri` after `mark` with the `expected` sync-call severities, and fails with those
-   * published instead. The folder's first analysis, started before the config file changed, may publish the old
-   * severities first: it runs to its end while the re-analysis waits for it (server/src/engine/workspace.ts).
+   * published instead. The folder's first analysis, started before the config file changed, may end between
+   * `mark` and the server reading the change, and publish the old severities first (no token stops it:
+   * server/src/engine/workspace.ts analyzeAsync).
    */
   const settlesTo = async (uri: string, mark: number, expected: (DiagnosticSeverity | undefined)[]) => {
     const match = (p: PublishDiagnosticsParams) => JSON.stringify(severities(p)) === JSON.stringify(expected);

@@ -13,7 +13,7 @@ import { forgetResolutions } from './resolution';
 import { resolveSettings, type EngineSettings } from './settings';
 import { runSliced, runSync, type AnalysisStep, type SliceOptions } from './steps';
 import { Suppressions } from './suppress';
-import { throwIfCancelled, type AnalysisResult, type CancellationToken, type Finding, type Handler } from './types';
+import { CancelledError, throwIfCancelled, type AnalysisResult, type CancellationToken, type Finding, type Handler } from './types';
 
 /** How to open a workspace. */
 export interface WorkspaceOptions {
@@ -69,6 +69,30 @@ function importSpecifiers(text: string | { skip: string }): string {
   return typeof text === 'string' ? ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName).join(',') : '';
 }
 
+/** How often a caller waiting for the shared load looks at its token, in milliseconds. */
+const CANCEL_POLL_MS = 50;
+
+/**
+ * Settles as `shared` does, or rejects with CancelledError within {@link CANCEL_POLL_MS} of `token` being
+ * cancelled (the shared work goes on for its other callers).
+ */
+async function untilCancelled<T>(shared: Promise<T>, token: CancellationToken | undefined): Promise<T> {
+  if (!token) return shared;
+  let timer: NodeJS.Timeout | undefined;
+  const cancelled = new Promise<never>((_, reject) => {
+    const check = () => {
+      if (token.isCancellationRequested) reject(new CancelledError());
+      else timer = setTimeout(check, CANCEL_POLL_MS);
+    };
+    check();
+  });
+  try {
+    return await Promise.race([shared, cancelled]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * A loaded project: keeps the parsed programs (one per tsconfig) between analyses so the editor can re-analyse after each edit.
  * The project loads lazily on the first analysis and again after `reload()`.
@@ -88,6 +112,8 @@ export class Workspace {
   private warming?: Promise<AnalysisResult>;
   /** The first look's program and what its last analysis keeps, for the open files it was made for. */
   private glance?: Glance;
+  /** Bumped when the loaded project is dropped: a load or first analysis of an older generation stops. */
+  private generation = 0;
   /** Files created or deleted on disk while the sliced load ran (see filesCreatedOrDeleted). */
   private readonly diskChangesDuringLoad: string[] = [];
   /** Files left out of the loaded project as over the per-file budget or unparsable overlays, with the reason. */
@@ -149,7 +175,7 @@ export class Workspace {
   /** Replaces the settings; the next analysis uses them. Changing excludes reloads the project. */
   updateSettings(settings: Partial<EngineSettings>): void {
     const next = resolveSettings(settings);
-    if (JSON.stringify(next.exclude) !== JSON.stringify(this.settings.exclude)) this.loaded = undefined;
+    if (JSON.stringify(next.exclude) !== JSON.stringify(this.settings.exclude)) this.reload();
     this.settings = next;
   }
 
@@ -161,6 +187,8 @@ export class Workspace {
    * nothing to update. Never throws: an unreadable file is recorded as skipped.
    */
   filesCreatedOrDeleted(files: readonly string[]): void {
+    // The first look's importers and texts were read before.
+    this.glance = undefined;
     if (!this.loaded) {
       // A load under way may have listed the folder before the change: it applies them when it ends.
       if (this.warming) this.diskChangesDuringLoad.push(...files);
@@ -194,14 +222,22 @@ export class Workspace {
     return cache;
   }
 
-  /** Whether the programs are loaded: an analysis now starts without the (uninterruptible) program build. */
+  /**
+   * Whether the programs are loaded: an analysis now starts without the program build. It may still wait for
+   * the first analysis after the load (see analyzeAsync).
+   */
   isLoaded(): boolean {
     return this.loaded !== undefined;
   }
 
-  /** Forgets the loaded program (files added or removed on disk); the next analysis loads it again. */
+  /**
+   * Forgets the loaded program (files added or removed on disk); the next analysis loads it again. A load or
+   * first analysis under way stops at its next slice, and those waiting for it load again.
+   */
   reload(): void {
     this.loaded = undefined;
+    this.glance = undefined;
+    this.generation++;
   }
 
   /** The text the engine sees for a file: the overlay if any, else the file on disk. Throws if unreadable. */
@@ -283,32 +319,47 @@ export class Workspace {
 
   /**
    * The same analysis as {@link analyze}, giving the event loop a turn every `sliceMs` so that a server stays
-   * responsive and sees cancellation while it runs: the token is checked between files and between handlers
-   * (not while the project loads). Rejects with CancelledError when cancelled.
+   * responsive and sees cancellation while it runs: the token is checked between files and between handlers.
+   * The folder's load and the first analysis after it are shared by concurrent callers and run to their end
+   * whatever a token says ({@link reload} stops them); a cancelled caller stops waiting for them. Rejects with
+   * CancelledError when cancelled.
    */
   async analyzeAsync(options: AnalyzeAsyncOptions = {}): Promise<AnalysisResult> {
     const slice: SliceOptions = {};
     if (options.onStep) slice.onStep = options.onStep;
     if (options.sliceMs !== undefined) slice.sliceMs = options.sliceMs;
     throwIfCancelled(options.token);
-    // The token stops neither a load nor the first analysis after it, and concurrent callers share both: the
-    // editor's next edit would otherwise start over, and the first analysis fills the caches every later
-    // analysis adopts (gen-1000: 3.7 s, an edit after it ~50 ms). Edits made meanwhile get a first look.
-    if (!this.loaded || this.warming) {
+    // No token stops the load or the first analysis after it: the editor's next edit would otherwise start
+    // over, and the first analysis fills the caches every later analysis adopts (gen-1000: 3.7 s, an edit after
+    // it ~50 ms). Edits made meanwhile get a first look. A reload (a new generation) stops them.
+    while (!this.loaded || this.warming) {
       const mine = !this.warming;
       if (!this.warming) {
         // runSliced reports the last step again when the run ends: once is enough for progress.
         let reported: AnalysisStep | undefined;
         const onStep = options.onStep && ((step: AnalysisStep) => step !== reported && options.onStep!((reported = step)));
-        const shared = { ...slice, ...(onStep ? { onStep } : {}) };
-        this.warming = runSliced(this.loadSteps(), shared)
+        const generation = this.generation;
+        const stale = () => this.generation !== generation;
+        const shared: SliceOptions = { ...slice, ...(onStep ? { onStep } : {}), token: { get isCancellationRequested() { return stale(); } } };
+        const warming: Promise<AnalysisResult> = runSliced(this.loadSteps(), shared)
           .then(() => runSliced(this.analyzeSteps({ ...(options.paths ? { paths: options.paths } : {}) }), shared))
           .finally(() => {
+            if (this.warming !== warming) return;
             this.warming = undefined;
             this.glance = undefined;
           });
+        // Its callers may stop waiting (their tokens): a rejection nobody awaits must not end the process.
+        warming.catch(() => undefined);
+        this.warming = warming;
       }
-      const first = await this.warming;
+      let first: AnalysisResult;
+      try {
+        first = await untilCancelled(this.warming!, options.token);
+      } catch (err) {
+        // Stopped by a reload: load again (the loop), unless this caller was cancelled.
+        if (err instanceof CancelledError && !options.token?.isCancellationRequested) continue;
+        throw err;
+      }
       throwIfCancelled(options.token);
       // Another caller's first analysis saw the texts of its time, not necessarily this caller's.
       if (mine) return first;
