@@ -44,6 +44,12 @@ const PROJECT_FILE = /(^|\/)(tsconfig|jsconfig)[^/]*\.json$|(^|\/)package\.json$
 /** The config file names (package.json may hold the `looplens` key). */
 const CONFIG_FILE_NAMES = new Set<string>(CONFIG_FILES);
 
+/** An analysis of a root, with the versions of its open documents (by URI) it was computed for. */
+interface VersionedResult {
+  result: AnalysisResult;
+  versions: Map<string, number>;
+}
+
 export class Session {
   readonly workspaces: Workspaces;
   readonly support: ClientSupport = { configuration: false, versionedEdits: false };
@@ -59,17 +65,17 @@ export class Session {
    * The last analysis of each root (by entry key) with the versions of its open documents when it ran, for
    * the hover. Evicted when the root's last open document closes.
    */
-  private readonly results = new Map<string, { result: AnalysisResult; versions: Map<string, number> }>();
+  private readonly results = new Map<string, VersionedResult>();
   /**
    * The last audit of each root, for the hover like {@link results}. Kept apart: the audit ran in the worker, so
    * it says nothing about whether this thread has loaded the root (what `analyzeOpen` asks `results`).
    */
-  private readonly auditResults = new Map<string, { result: AnalysisResult; versions: Map<string, number> }>();
+  private readonly auditResults = new Map<string, VersionedResult>();
   /**
    * The first look at each root's open documents (by entry key) while the root loads, with their versions, for
    * the hover until the full analysis is in {@link results}.
    */
-  private readonly firstLooks = new Map<string, { result: AnalysisResult; versions: Map<string, number> }>();
+  private readonly firstLooks = new Map<string, VersionedResult>();
   /** Runs the audit's analyses in a worker thread; undefined with a test double (the audit then runs in-process). */
   private readonly auditRunner: AuditRunner | undefined;
 

@@ -14,6 +14,7 @@
  */
 import * as nodePath from 'node:path';
 import { ts, type Project } from 'ts-morph';
+import { tripleSlashDirectives } from './project';
 import { preResolver } from './resolution';
 import type { AnalysisStep } from './steps';
 
@@ -80,9 +81,7 @@ export function* preloadSteps(project: Project, files: number): Generator<Analys
         const r = resolve.module(name, sf.fileName, mode);
         if (r && TYPESCRIPT.has(r.extension)) want(r.resolvedFileName);
       }
-      // Triple-slash directives are comments before the first token: only that head is scanned.
-      const head = ts.getLeadingCommentRanges(sf.text, 0)?.at(-1)?.end ?? 0;
-      const info = ts.preProcessFile(sf.text.slice(0, head), true, false);
+      const info = tripleSlashDirectives(sf.text);
       for (const r of info.referencedFiles) want(nodePath.resolve(nodePath.dirname(sf.fileName), r.fileName));
       for (const t of info.typeReferenceDirectives) want(resolve.typeReference(t.fileName, sf.fileName, t.resolutionMode)?.resolvedFileName);
       for (const l of info.libReferenceDirectives) lib(`lib.${l.fileName.toLowerCase()}.d.ts`);

@@ -339,14 +339,20 @@ function ambientTypes(options: ts.CompilerOptions, containing: string, builtins:
     const text = ts.sys.readFile(file);
     if (text === undefined) continue;
     texts.set(file, text);
-    // Triple-slash directives are comments before the first token: only that head is scanned, not the
-    // whole declaration file (@types/node's are tens of thousands of lines).
-    const head = ts.getLeadingCommentRanges(text, 0)?.at(-1)?.end ?? 0;
-    const info = ts.preProcessFile(text.slice(0, head), true, false);
+    const info = tripleSlashDirectives(text);
     for (const r of info.referencedFiles) queue.push(nodePath.resolve(nodePath.dirname(file), r.fileName));
     for (const t of info.typeReferenceDirectives) queue.push(resolveType(t.fileName, file));
   }
   return texts;
+}
+
+/**
+ * A file's `/// <reference>` directives (paths, types, libs). They are comments before the first token: only
+ * that head is scanned, not the whole file (@types/node's declaration files are tens of thousands of lines).
+ */
+export function tripleSlashDirectives(text: string): ts.PreProcessedFileInfo {
+  const head = ts.getLeadingCommentRanges(text, 0)?.at(-1)?.end ?? 0;
+  return ts.preProcessFile(text.slice(0, head), true, false);
 }
 
 /**

@@ -66,6 +66,12 @@ export function cachedResolution(): { factory: ResolutionHostFactory; attach(pro
       (self as ts.CompilerHost).getModuleResolutionCache = () => current(compilerOptions).modules;
     }
   };
+  /** One import or type reference, resolved with the caches of `opts` (the programs' and the preload's way). */
+  const resolver = (resolutionHost: ts.ModuleResolutionHost, opts: ts.CompilerOptions, redirectedReference?: ts.ResolvedProjectReference): PreResolver => ({
+    module: (name, containingFile, mode) => ts.resolveModuleName(name, containingFile, opts, resolutionHost, current(opts).modules, redirectedReference, mode).resolvedModule,
+    typeReference: (name, containingFile, mode) =>
+      ts.resolveTypeReferenceDirective(name, containingFile, opts, resolutionHost, redirectedReference, current(opts).types, mode).resolvedTypeReferenceDirective,
+  });
   const factory: ResolutionHostFactory = (moduleResolutionHost, getCompilerOptions) => {
     host = moduleResolutionHost;
     return {
@@ -74,21 +80,18 @@ export function cachedResolution(): { factory: ResolutionHostFactory; attach(pro
       resolveModuleNames(this: unknown, moduleNames, containingFile, _reused, redirectedReference, compilerOptions, containingSourceFile) {
         const opts = compilerOptions ?? getCompilerOptions();
         lend(this, opts);
-        const { modules } = current(opts);
-        return moduleNames.map((name) => {
-          const mode = containingSourceFile ? modeOf(containingSourceFile, name, opts) : undefined;
-          return ts.resolveModuleName(name, containingFile, opts, moduleResolutionHost, modules, redirectedReference, mode).resolvedModule;
-        });
+        const { module } = resolver(moduleResolutionHost, opts, redirectedReference);
+        return moduleNames.map((name) => module(name, containingFile, containingSourceFile ? modeOf(containingSourceFile, name, opts) : undefined));
       },
       resolveTypeReferenceDirectives(this: unknown, names, containingFile, redirectedReference, compilerOptions, containingFileMode) {
         const opts = compilerOptions ?? getCompilerOptions();
         lend(this, opts);
-        const { types } = current(opts);
-        return names.map((ref) => {
-          const name = typeof ref === 'string' ? ref : ref.fileName.toLowerCase();
-          const mode = typeof ref === 'string' ? containingFileMode : (ref.resolutionMode ?? containingFileMode);
-          return ts.resolveTypeReferenceDirective(name, containingFile, opts, moduleResolutionHost, redirectedReference, types, mode).resolvedTypeReferenceDirective;
-        });
+        const { typeReference } = resolver(moduleResolutionHost, opts, redirectedReference);
+        return names.map((ref) =>
+          typeof ref === 'string'
+            ? typeReference(ref, containingFile, containingFileMode)
+            : typeReference(ref.fileName.toLowerCase(), containingFile, ref.resolutionMode ?? containingFileMode),
+        );
       },
     };
   };
@@ -99,17 +102,8 @@ export function cachedResolution(): { factory: ResolutionHostFactory; attach(pro
         forget();
         alsoForget?.();
       });
-      resolvers.set(project, () => {
-        const hostNow = host;
-        if (!hostNow) return undefined;
-        const options = project.compilerOptions.get();
-        // The caches of each call: a file added meanwhile makes new ones (forgetResolutions).
-        return {
-          module: (name, containingFile, mode) => ts.resolveModuleName(name, containingFile, options, hostNow, current(options).modules, undefined, mode).resolvedModule,
-          typeReference: (name, containingFile, mode) =>
-            ts.resolveTypeReferenceDirective(name, containingFile, options, hostNow, undefined, current(options).types, mode).resolvedTypeReferenceDirective,
-        };
-      });
+      // The project's options as they are now: one object, so `current` finds its caches without comparing.
+      resolvers.set(project, () => (host ? resolver(host, project.compilerOptions.get()) : undefined));
     },
   };
 }
