@@ -13,7 +13,7 @@ import { FIX_ALL_KIND, REWRITE_KIND, fixAllAction, isRequested, loopRefactors, q
 import { Debouncer } from './debounce';
 import { toDiagnostic } from './diagnostics';
 import { handlerAt, handlerHover } from './hover';
-import type { AnalysisStep } from './engine/steps';
+import { foreground, type AnalysisStep } from './engine/steps';
 import { CancelledError, type AnalysisResult, type Finding } from './engine/types';
 import { groupByFile } from './report/order';
 import { SettingsCache } from './settings';
@@ -76,6 +76,11 @@ export class Session {
    * the hover until the full analysis is in {@link results}.
    */
   private readonly firstLooks = new Map<string, VersionedResult>();
+  /**
+   * Per root (entry key), the hold an edit puts on background work (the folder's load) until its diagnostics are
+   * published: see `foreground` in ./engine/steps.ts.
+   */
+  private readonly holds = new Map<string, () => void>();
   /** Runs the audit's analyses in a worker thread; undefined with a test double (the audit then runs in-process). */
   private readonly auditRunner: AuditRunner | undefined;
 
@@ -99,7 +104,10 @@ export class Session {
     const file = this.analysable(doc);
     if (!file) return;
     this.guard('updating an overlay', () => this.workspaces.setOverlay(file, doc.getText()));
-    this.debouncer.schedule(this.workspaces.entryFor(file).key);
+    const key = this.workspaces.entryFor(file).key;
+    this.holds.get(key)?.();
+    this.holds.set(key, foreground.enter());
+    this.debouncer.schedule(key);
   }
 
   /** A document closed: forget its state and overlay, clear its diagnostics, re-check the others. */
@@ -255,6 +263,8 @@ export class Session {
 
   /** Stops pending and running analyses, and the audit worker. */
   dispose(): void {
+    for (const leave of this.holds.values()) leave();
+    this.holds.clear();
     this.debouncer.dispose();
     this.auditRunner?.dispose();
   }
@@ -272,21 +282,36 @@ export class Session {
       const versions = new Map(open.map((o) => [o.doc.uri, o.version]));
       const look = await this.firstLook(entry, files, token);
       if (look) this.firstLooks.set(entry.key, { result: look, versions });
-      this.publishOpen(open, look, token);
+      const written = this.publishOpen(open, look, token);
+      if (look && !token.isCancellationRequested) this.releaseAfter(entry.key, written);
     }
-    this.publishOpen(open, await this.analyzeEntry(entry, files, token), token);
+    const written = this.publishOpen(open, await this.analyzeEntry(entry, files, token), token);
+    if (!token.isCancellationRequested) this.releaseAfter(entry.key, written);
   }
 
-  /** Publishes a result's findings for the open documents it was computed for (not those edited since). */
-  private publishOpen(open: { doc: TextDocument; file: string; version: number }[], result: AnalysisResult | undefined, token: CancellationToken): void {
-    if (!result || token.isCancellationRequested) return;
+  /**
+   * Lets the folder's load go on once the latest edit of a root is answered and the answer written (the
+   * protocol library writes in a turn of its own); a newer edit holds it again.
+   */
+  private releaseAfter(key: string, written: Promise<unknown>): void {
+    const leave = this.holds.get(key);
+    if (!leave) return;
+    this.holds.delete(key);
+    void written.finally(leave);
+  }
+
+  /** Publishes a result's findings for the open documents it was computed for (not those edited since); resolves when written. */
+  private publishOpen(open: { doc: TextDocument; file: string; version: number }[], result: AnalysisResult | undefined, token: CancellationToken): Promise<unknown> {
+    if (!result || token.isCancellationRequested) return Promise.resolve();
     const byFile = groupByFile(result.findings);
+    const written: Promise<void>[] = [];
     for (const { doc, file, version } of open) {
       if (this.documents.get(doc.uri)?.version !== version) continue; // a newer analysis is scheduled
       const findings = byFile.get(file) ?? [];
       this.states.set(doc.uri, { version, findings });
-      this.publish(doc.uri, version, findings);
+      written.push(this.publish(doc.uri, version, findings));
     }
+    return Promise.allSettled(written);
   }
 
   /** The engine's first look at open files until their root's first analysis ends (see Workspace.firstLook); undefined when it has none. */
@@ -370,9 +395,10 @@ export class Session {
     }
   }
 
-  private publish(uri: string, version: number | null, findings: readonly Finding[]): void {
+  /** Sends a document's diagnostics; resolves when written (never rejects: a closed connection is logged by the library). */
+  private publish(uri: string, version: number | null, findings: readonly Finding[]): Promise<void> {
     const diagnostics = findings.map((f) => toDiagnostic(f, version, (file) => this.uriOf(file)));
-    void this.connection.sendDiagnostics({ uri, ...(version === null ? {} : { version }), diagnostics });
+    return this.connection.sendDiagnostics({ uri, ...(version === null ? {} : { version }), diagnostics }).catch(() => undefined);
   }
 
   /** The URI of a file: the open document's URI when open (keeps the client's spelling), else a file URI. */

@@ -340,7 +340,7 @@ export class Workspace {
         const onStep = options.onStep && ((step: AnalysisStep) => step !== reported && options.onStep!((reported = step)));
         const generation = this.generation;
         const stale = () => this.generation !== generation;
-        const shared: SliceOptions = { ...slice, ...(onStep ? { onStep } : {}), token: { get isCancellationRequested() { return stale(); } } };
+        const shared: SliceOptions = { ...slice, ...(onStep ? { onStep } : {}), background: true, token: { get isCancellationRequested() { return stale(); } } };
         const warming: Promise<AnalysisResult> = runSliced(this.loadSteps(), shared)
           .then(() => runSliced(this.analyzeSteps({ ...(options.paths ? { paths: options.paths } : {}) }), shared))
           .finally(() => {
