@@ -47,6 +47,12 @@ describe('the load in slices', () => {
     assert.ok(steps >= without.length, `a step per file at least (${steps})`);
     assert.deepEqual(project.getProgram().compilerObject.getSourceFiles().map((sf) => sf.fileName).sort(), without);
     assert.deepEqual(project.getSourceFiles().map((sf) => sf.getBaseName()).sort(), ['app.ts', 'total.ts'], 'the preloaded files are not project files');
+    // The programs after an edit have every cached file as a root: the first one must have the same roots, or
+    // the first edit's program cannot reuse its structure.
+    const first = project.getProgram().compilerObject;
+    const app = project.getSourceFileOrThrow(join(root, 'src', 'app.ts'));
+    project.createSourceFile(app.getFilePath(), `${app.getFullText()}// edited\n`, { overwrite: true });
+    assert.deepEqual(first.getRootFileNames(), project.getProgram().compilerObject.getRootFileNames());
   });
 
   it('under nodenext, with a package typed per module format and an untyped one, the same files as without it', () => {
