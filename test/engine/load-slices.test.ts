@@ -86,6 +86,26 @@ describe('the load in slices', () => {
     assert.deepEqual(afterAnEdit(project), without);
   });
 
+  it('reads the imports of a declaration file parsed without parent pointers, as the program does', () => {
+    const dir = join(root, 'parentless');
+    const write = (rel: string, text: string) => {
+      mkdirSync(join(dir, rel, '..'), { recursive: true });
+      writeFileSync(join(dir, rel), text);
+    };
+    write('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', noLib: true, types: [] }, include: ['src'] }));
+    write('package.json', JSON.stringify({ name: 'parentless', type: 'commonjs' }));
+    write('node_modules/lib/package.json', JSON.stringify({ name: 'lib', version: '1.0.0', types: 'index.d.ts' }));
+    write('node_modules/lib/index.d.ts', "import { More } from './more';\nexport declare function lib(): More;\n");
+    write('node_modules/lib/more.d.ts', 'export interface More { n: number }\n');
+    write('src/app.ts', "import { lib } from 'lib';\nexport const n = lib().n;\n");
+    const { project } = loadProject(dir, []);
+    // The program's own parse, and ts-morph's for files shared between projects, can leave them unset.
+    const index = project.addSourceFileAtPath(join(dir, 'node_modules', 'lib', 'index.d.ts')).compilerNode;
+    for (const s of index.statements) if (ts.isImportDeclaration(s)) (s.moduleSpecifier as { parent?: ts.Node }).parent = undefined;
+    for (const _ of preloadSteps(project, 2));
+    assert.ok(project.getSourceFile(join(dir, 'node_modules', 'lib', 'more.d.ts')), 'more.d.ts parsed ahead of the program');
+  });
+
   it('binds each file once: the next program after an edit has only the edited file to bind', () => {
     const { project } = loadProject(root, []);
     const program = project.getProgram().compilerObject;

@@ -34,17 +34,35 @@ const LIB_FOLDER = '/node_modules/typescript/lib';
 /** The extensions of the files a program takes in from a resolved import (TypeScript sources and declarations). */
 const TYPESCRIPT = new Set<string>([ts.Extension.Ts, ts.Extension.Tsx, ts.Extension.Dts, ts.Extension.Mts, ts.Extension.Cts, ts.Extension.Dmts, ts.Extension.Dcts]);
 
-/** The module specifiers a file's import and export declarations name, at its top level and in its ambient modules. */
-function moduleSpecifiers(sf: ts.SourceFile): ts.StringLiteralLike[] {
-  const out: ts.StringLiteralLike[] = [];
-  const visit = (statements: readonly ts.Statement[]) => {
+/** TypeScript's internal `setParentRecursive`, when this version exports it. */
+const setParentRecursive = (ts as unknown as { setParentRecursive?: (node: ts.Node, incremental: boolean) => void }).setParentRecursive;
+
+/**
+ * The module specifiers a file's import and export declarations name, at its top level and in its ambient
+ * modules (there, relative ones are not resolved), as the program collects them (`collectModuleReferences` in
+ * TypeScript's program.ts). Like it, sets the parent pointers of those declarations: a declaration file from
+ * the shared document registry may have been parsed without them, and the resolution mode is read through them.
+ */
+function moduleSpecifiers(sf: ts.SourceFile): ts.StringLiteral[] {
+  const out: ts.StringLiteral[] = [];
+  const visit = (statements: readonly ts.Statement[], inAmbientModule: boolean) => {
     for (const s of statements) {
-      if ((ts.isImportDeclaration(s) || ts.isExportDeclaration(s)) && s.moduleSpecifier && ts.isStringLiteralLike(s.moduleSpecifier)) out.push(s.moduleSpecifier);
-      else if (ts.isImportEqualsDeclaration(s) && ts.isExternalModuleReference(s.moduleReference) && ts.isStringLiteralLike(s.moduleReference.expression)) out.push(s.moduleReference.expression);
-      else if (ts.isModuleDeclaration(s) && s.body && ts.isModuleBlock(s.body)) visit(s.body.statements);
+      const name =
+        ts.isImportDeclaration(s) || ts.isExportDeclaration(s)
+          ? s.moduleSpecifier
+          : ts.isImportEqualsDeclaration(s) && ts.isExternalModuleReference(s.moduleReference)
+            ? s.moduleReference.expression
+            : undefined;
+      if (name && ts.isStringLiteral(name) && name.text && (!inAmbientModule || !ts.isExternalModuleNameRelative(name.text))) {
+        setParentRecursive?.(s, false);
+        out.push(name);
+      } else if (ts.isModuleDeclaration(s) && ts.isStringLiteral(s.name) && s.body && ts.isModuleBlock(s.body)) {
+        const ambient = inAmbientModule || sf.isDeclarationFile || (ts.getCombinedModifierFlags(s) & ts.ModifierFlags.Ambient) !== 0;
+        if (ambient) visit(s.body.statements, true);
+      }
     }
   };
-  visit(sf.statements);
+  visit(sf.statements, false);
   return out;
 }
 
@@ -76,7 +94,10 @@ export function* preloadSteps(project: Project, files: number): Generator<Analys
     try {
       const modes = new Map<string, ts.ResolutionMode>();
       // The program resolves each specifier once per file, in the mode of its first use (resolution.ts modeOf).
-      for (const literal of moduleSpecifiers(sf)) if (!modes.has(literal.text)) modes.set(literal.text, ts.getModeForUsageLocation(sf, literal, options));
+      for (const literal of moduleSpecifiers(sf)) {
+        // Without parent pointers the mode cannot be read: left to the program.
+        if (!modes.has(literal.text) && literal.parent) modes.set(literal.text, ts.getModeForUsageLocation(sf, literal, options));
+      }
       for (const [name, mode] of modes) {
         const r = resolve.module(name, sf.fileName, mode);
         if (r && TYPESCRIPT.has(r.extension)) want(r.resolvedFileName);
