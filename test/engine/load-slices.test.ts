@@ -12,7 +12,7 @@ import { ts, type Project } from 'ts-morph';
 import { normalizePath } from '../../server/src/engine/ast';
 import { bindSteps } from '../../server/src/engine/bind';
 import { preloadSteps } from '../../server/src/engine/preload';
-import { loadProject } from '../../server/src/engine/project';
+import { loadFilesProject, loadProject } from '../../server/src/engine/project';
 import { runSync } from '../../server/src/engine/steps';
 
 const REPO = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
@@ -84,6 +84,15 @@ describe('the load in slices', () => {
     const parsed = without.filter((f) => project.getSourceFile(f) !== undefined).length;
     assert.ok(parsed > without.length - 5, `the preload parsed ${parsed} of the program's ${without.length} files`);
     assert.deepEqual(afterAnEdit(project), without);
+  });
+
+  it("the first look's program has the roots of the programs after an edit", () => {
+    const project = loadFilesProject(root, [join(root, 'src', 'app.ts')]);
+    const first = project.getProgram().compilerObject;
+    assert.ok(first.getRootFileNames().some((f) => f.includes('/typescript/lib/lib.')), 'the lib files are roots');
+    const app = project.getSourceFileOrThrow(join(root, 'src', 'app.ts'));
+    project.createSourceFile(app.getFilePath(), `${app.getFullText()}// edited\n`, { overwrite: true });
+    assert.deepEqual(project.getProgram().compilerObject.getRootFileNames(), first.getRootFileNames());
   });
 
   it('reads the imports of a declaration file parsed without parent pointers, as the program does', () => {

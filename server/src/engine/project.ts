@@ -280,6 +280,17 @@ function isSolutionStyle(configPath: string): boolean {
 }
 
 /**
+ * Has ts-morph list every file of its cache as a root of the project's next program. It lists them itself only
+ * when a project file is added or changed, so a first program had the project's files as roots and the next
+ * one, after an edit, also every file the first took in (declaration and lib files): the first edit's program
+ * could not reuse the first one's structure (gen-1000: 100 ms instead of 5; the first look at budibase's row
+ * controller: 120 ms instead of 30). Uses ts-morph's internal `LanguageService._reset`; does nothing without it.
+ */
+export function listCachedFilesAsRoots(project: Project): void {
+  (project.getLanguageService() as unknown as { _reset?: () => void })._reset?.();
+}
+
+/**
  * A small project for a first look at `files` (absolute) before the whole folder is loaded: those files and the
  * project files they import directly, nothing further (`noResolve`: a real package's imports reach most of it),
  * with the options of the tsconfig the full load gives the first file (`tsconfig` when given; defaults below a
@@ -311,6 +322,9 @@ export function loadFilesProject(root: string, files: readonly string[], tsconfi
   }
   for (const file of roots) addFile(project, file, [], textOf(file));
   for (const [file, text] of ambientTypes(options, nodePath.join(root, 'tsconfig.json'), builtins)) addFile(project, file, [], text);
+  // The program takes in the lib files besides these: built once here, so that the first edit's program reuses it.
+  project.getProgram().compilerObject;
+  listCachedFilesAsRoots(project);
   return project;
 }
 
