@@ -95,6 +95,30 @@ describe('the load in slices', () => {
     assert.deepEqual(project.getProgram().compilerObject.getRootFileNames(), first.getRootFileNames());
   });
 
+  it('takes in what import() types and calls and JSON modules name: the first program has every file as a root', (t) => {
+    // A folder of its own: the programs of the other cases here must not see these files.
+    const dir = normalizePath(mkdtempSync(join(tmpdir(), 'looplens-load-dynamic-')));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const write = (rel: string, text: string) => {
+      mkdirSync(join(dir, rel, '..'), { recursive: true });
+      writeFileSync(join(dir, rel), text);
+    };
+    write('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'commonjs', resolveJsonModule: true, esModuleInterop: true, noLib: true, types: [] }, include: ['src'] }));
+    write('node_modules/lib/package.json', JSON.stringify({ name: 'lib', version: '1.0.0', types: 'index.d.ts' }));
+    write('node_modules/lib/index.d.ts', "export type Req = import('./request').Request;\nexport declare function lib(): Req;\n");
+    write('node_modules/lib/request.d.ts', 'export interface Request { n: number }\n');
+    write('node_modules/later/package.json', JSON.stringify({ name: 'later', version: '1.0.0', types: 'index.d.ts' }));
+    write('node_modules/later/index.d.ts', 'export declare const later: number;\n');
+    write('src/mapping.json', '{ "a": 1 }\n');
+    write('src/app.ts', "import { lib } from 'lib';\nimport mapping from './mapping.json';\nexport const n = lib().n + mapping.a;\nexport const l = import('later');\n");
+    const { project } = loadProject(dir, []);
+    for (const _ of preloadSteps(project, 1));
+    const program = project.getProgram().compilerObject;
+    const files = program.getSourceFiles().map((sf) => sf.fileName).sort();
+    assert.ok(files.some((f) => f.endsWith('/request.d.ts')) && files.some((f) => f.endsWith('/mapping.json')) && files.some((f) => f.endsWith('/later/index.d.ts')), files.join('\n'));
+    assert.deepEqual([...program.getRootFileNames()].sort(), files);
+  });
+
   it('reads the imports of a declaration file parsed without parent pointers, as the program does', () => {
     const dir = join(root, 'parentless');
     const write = (rel: string, text: string) => {

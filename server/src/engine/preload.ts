@@ -7,10 +7,11 @@
  *
  * ts-morph makes every file of its cache a root of the next program, so the walk takes only what the program
  * would: the module specifiers of import and export declarations and `import x = require()` (top level and in
- * ambient modules), each resolved as the program resolves it (its resolution mode, `ts.getModeForUsageLocation`,
- * with the program's own host and caches, ./resolution.ts), and kept only when it resolves to a TypeScript file
- * (a package's JavaScript is not taken in: `maxNodeModuleJsDepth` is 0); `/// <reference>` paths, types and libs.
- * What it leaves out (`require()` calls, `import()` types in bodies) the program parses itself.
+ * ambient modules) and of `import()` calls and types, each resolved as the program resolves it (its resolution
+ * mode, `ts.getModeForUsageLocation`, with the program's own host and caches, ./resolution.ts), and kept only when
+ * it resolves to a TypeScript or JSON file (a package's JavaScript is not taken in: `maxNodeModuleJsDepth` is 0);
+ * `/// <reference>` paths, types and libs. Whatever it misses the program parses itself, and the first edit then
+ * rebuilds the program (its roots change, see listCachedFilesAsRoots).
  */
 import * as nodePath from 'node:path';
 import { ts, type Project } from 'ts-morph';
@@ -31,20 +32,28 @@ function fileCacheOf(project: Project): FileCache | undefined {
 /** Where ts-morph serves TypeScript's lib files from (in memory, `@ts-morph/common` getLibFolderPath). */
 const LIB_FOLDER = '/node_modules/typescript/lib';
 
-/** The extensions of the files a program takes in from a resolved import (TypeScript sources and declarations). */
-const TYPESCRIPT = new Set<string>([ts.Extension.Ts, ts.Extension.Tsx, ts.Extension.Dts, ts.Extension.Mts, ts.Extension.Cts, ts.Extension.Dmts, ts.Extension.Dcts]);
+/**
+ * The extensions of the files a program takes in from a resolved import: TypeScript sources and declarations,
+ * and JSON modules (resolved only under `resolveJsonModule`).
+ */
+const TYPESCRIPT = new Set<string>([ts.Extension.Ts, ts.Extension.Tsx, ts.Extension.Dts, ts.Extension.Mts, ts.Extension.Cts, ts.Extension.Dmts, ts.Extension.Dcts, ts.Extension.Json]);
 
-/** TypeScript's internal `setParentRecursive`, when this version exports it. */
-const setParentRecursive = (ts as unknown as { setParentRecursive?: (node: ts.Node, incremental: boolean) => void }).setParentRecursive;
+/** TypeScript's internals the program collects a file's imports with, when this version exports them. */
+const internal = ts as unknown as {
+  setParentRecursive?: (node: ts.Node, incremental: boolean) => void;
+  forEachDynamicImportOrRequireCall?: (file: ts.SourceFile, includeTypeSpaceImports: boolean, requireStringLiteralLikeArgument: boolean, cb: (node: ts.Node, specifier: ts.Expression) => void) => void;
+};
+/** `ts.NodeFlags.PossiblyContainsDynamicImport` (internal): the parser saw an `import(…)` call or type. */
+const POSSIBLY_DYNAMIC_IMPORT = (ts.NodeFlags as unknown as Record<string, number | undefined>)['PossiblyContainsDynamicImport'] ?? 0;
 
 /**
  * The module specifiers a file's import and export declarations name, at its top level and in its ambient
- * modules (there, relative ones are not resolved), as the program collects them (`collectModuleReferences` in
+ * modules (there, relative ones are not resolved), and its `import()` calls and types, as the program collects them (`collectModuleReferences` in
  * TypeScript's program.ts). Like it, sets the parent pointers of those declarations: a declaration file from
  * the shared document registry may have been parsed without them, and the resolution mode is read through them.
  */
-function moduleSpecifiers(sf: ts.SourceFile): ts.StringLiteral[] {
-  const out: ts.StringLiteral[] = [];
+function moduleSpecifiers(sf: ts.SourceFile): ts.StringLiteralLike[] {
+  const out: ts.StringLiteralLike[] = [];
   const visit = (statements: readonly ts.Statement[], inAmbientModule: boolean) => {
     for (const s of statements) {
       const name =
@@ -54,7 +63,7 @@ function moduleSpecifiers(sf: ts.SourceFile): ts.StringLiteral[] {
             ? s.moduleReference.expression
             : undefined;
       if (name && ts.isStringLiteral(name) && name.text && (!inAmbientModule || !ts.isExternalModuleNameRelative(name.text))) {
-        setParentRecursive?.(s, false);
+        internal.setParentRecursive?.(s, false);
         out.push(name);
       } else if (ts.isModuleDeclaration(s) && ts.isStringLiteral(s.name) && s.body && ts.isModuleBlock(s.body)) {
         const ambient = inAmbientModule || sf.isDeclarationFile || (ts.getCombinedModifierFlags(s) & ts.ModifierFlags.Ambient) !== 0;
@@ -63,6 +72,13 @@ function moduleSpecifiers(sf: ts.SourceFile): ts.StringLiteral[] {
     }
   };
   visit(sf.statements, false);
+  // `import("x")` calls and types (@types/node's globals name undici-types only so): the program takes these in too.
+  if (sf.flags & POSSIBLY_DYNAMIC_IMPORT) {
+    internal.forEachDynamicImportOrRequireCall?.(sf, true, true, (node, specifier) => {
+      internal.setParentRecursive?.(node, false);
+      if (ts.isStringLiteralLike(specifier)) out.push(specifier);
+    });
+  }
   return out;
 }
 
