@@ -10,7 +10,8 @@
 //   - RSS of the server (VmRSS, and peak VmHWM, from /proc) after 500 more edits, every tenth awaited.
 //
 //   node bench/lsp.mjs [--files 1000] [--edits 50] [--settle 10] [--soak 500] [--server dist/server.js] [--open src/services/serviceN.ts]
-//   node bench/lsp.mjs --root <folder> --open <file>   # any project, e.g. a real package from .bench-cache
+//   node bench/lsp.mjs --root <folder> --open <file> [--exclude 'client/**,builder/**']   # any project, e.g. a real
+//     package from .bench-cache; --exclude is sent as the folder's `looplens.exclude` setting
 //   LOOPLENS_NODE=<script running node with extra flags> node bench/lsp.mjs   # e.g. to profile the server
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     open: { type: 'string' },
     edits: { type: 'string', default: '50' },
     settle: { type: 'string', default: '10' },
+    exclude: { type: 'string', default: '' },
     soak: { type: 'string', default: '500' },
     server: { type: 'string', default: join(REPO, 'dist', 'server.js') },
   },
@@ -88,6 +90,8 @@ async function main() {
     if (p.type === 1) process.stderr.write(`server error: ${p.message.split('\n')[0]}\n`);
   });
   connection.onRequest('client/registerCapability', () => null);
+  const exclude = values.exclude.split(',').filter(Boolean);
+  connection.onRequest('workspace/configuration', (p) => p.items.map((item) => (item.section === 'looplens' && exclude.length > 0 ? { exclude } : null)));
   connection.listen();
   const diagnosticsFor = (version) =>
     new Promise((res, rej) => {
@@ -103,7 +107,7 @@ async function main() {
     processId: process.pid,
     rootUri,
     workspaceFolders: [{ uri: rootUri, name: 'bench' }],
-    capabilities: { workspace: { workspaceEdit: { documentChanges: true } }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+    capabilities: { workspace: { workspaceEdit: { documentChanges: true }, configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
   });
   await connection.sendNotification('initialized', {});
 
