@@ -63,6 +63,19 @@ app.listen(1);`,
       },
       errors: [STARVES_ROWS],
     },
+    {
+      name: 'a router file two entry points import starves the I/O-bound handlers of both, in registration order',
+      code: `${APP}import './reports';
+app.get('/rows', async (_req, res) => res.json(await db.rows()));
+app.listen(1);`,
+      files: {
+        'reports.ts': REPORTS,
+        'admin.ts': `${APP}import './reports';
+app.get('/audit-log', async (_req, res) => res.json(await db.rows()));
+app.listen(2);`,
+      },
+      errors: [{ file: 'reports.ts', line: 3, column: 1, message: 'shares its event loop with 2 I/O-bound handlers (`GET /audit-log`, `GET /rows`)' }],
+    },
     { ...pkg('package.json main (built path mapped back to the source) is the entry point', { name: 'svc', main: 'dist/server.js' }), errors: [STARVES_ROWS] },
     { ...pkg('a package.json bin is an entry point', { name: 'svc', bin: { svc: './lib/server.js' } }), errors: [STARVES_ROWS] },
   ],
