@@ -316,6 +316,19 @@ describe('incremental re-analysis after edits', () => {
     assert.ok((await ws.analyzeAsync({ paths: [open] })).findings.some((f) => f.ruleId === 'blocking-cpu/data-loop'));
   });
 
+  it('a caller waiting for the shared load reports its progress (an audit started while the editor loads)', async () => {
+    const ws = new Workspace({ root });
+    const first = ws.analyzeAsync({ sliceMs: 0 });
+    await new Promise((resolve) => setImmediate(resolve));
+    const steps: string[] = [];
+    let loading = true;
+    void first.then(() => (loading = false));
+    const second = ws.analyzeAsync({ sliceMs: 0, onStep: (s) => loading && steps.push(s.phase) });
+    await first;
+    assert.ok(steps.includes('parse') && steps.includes('discover'), `steps while the load ran: ${steps.join(' ')}`);
+    await second;
+  });
+
   it('a caller cancelled while it waits for the shared load stops waiting; the load goes on for the others', async () => {
     const ws = new Workspace({ root });
     const first = ws.analyzeAsync();

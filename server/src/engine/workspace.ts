@@ -110,6 +110,11 @@ export class Workspace {
    * Until it ends, {@link firstLook} answers.
    */
   private warming?: Promise<AnalysisResult>;
+  /**
+   * The progress callbacks of the callers waiting for {@link warming} (its creator's included): an audit that
+   * waits for the editor's load reports that load's progress.
+   */
+  private readonly warmingProgress = new Set<(step: AnalysisStep) => void>();
   /** The first look's program and what its last analysis keeps, for the open files it was made for. */
   private glance?: Glance;
   /** Bumped when the loaded project is dropped: a load or first analysis of an older generation stops. */
@@ -334,13 +339,19 @@ export class Workspace {
     // it ~50 ms). Edits made meanwhile get a first look. A reload (a new generation) stops them.
     while (!this.loaded || this.warming) {
       const mine = !this.warming;
+      // Before the load starts: its first steps run at once.
+      if (options.onStep) this.warmingProgress.add(options.onStep);
       if (!this.warming) {
         // runSliced reports the last step again when the run ends: once is enough for progress.
         let reported: AnalysisStep | undefined;
-        const onStep = options.onStep && ((step: AnalysisStep) => step !== reported && options.onStep!((reported = step)));
+        const onStep = (step: AnalysisStep) => {
+          if (step === reported) return;
+          reported = step;
+          for (const report of this.warmingProgress) report(step);
+        };
         const generation = this.generation;
         const stale = () => this.generation !== generation;
-        const shared: SliceOptions = { ...slice, ...(onStep ? { onStep } : {}), background: true, token: { get isCancellationRequested() { return stale(); } } };
+        const shared: SliceOptions = { ...slice, onStep, background: true, token: { get isCancellationRequested() { return stale(); } } };
         const warming: Promise<AnalysisResult> = runSliced(this.loadSteps(), shared)
           .then(() => runSliced(this.analyzeSteps({ ...(options.paths ? { paths: options.paths } : {}) }), shared))
           .finally(() => {
@@ -359,6 +370,8 @@ export class Workspace {
         // Stopped by a reload: load again (the loop), unless this caller was cancelled.
         if (err instanceof CancelledError && !options.token?.isCancellationRequested) continue;
         throw err;
+      } finally {
+        if (options.onStep) this.warmingProgress.delete(options.onStep);
       }
       throwIfCancelled(options.token);
       // Another caller's first analysis saw the texts of its time, not necessarily this caller's.
