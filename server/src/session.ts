@@ -105,8 +105,10 @@ export class Session {
     if (!file) return;
     this.guard('updating an overlay', () => this.workspaces.setOverlay(file, doc.getText()));
     const key = this.workspaces.entryFor(file).key;
-    this.holds.get(key)?.();
+    // Entered before the last edit's hold is left: without a break, holds stop the load 250 ms at most.
+    const last = this.holds.get(key);
     this.holds.set(key, foreground.enter());
+    last?.();
     this.debouncer.schedule(key);
   }
 
@@ -120,6 +122,8 @@ export class Session {
     const entry = this.workspaces.entryFor(file);
     if (this.openIn(entry).length > 0) this.debouncer.schedule(entry.key);
     else {
+      this.holds.get(entry.key)?.();
+      this.holds.delete(entry.key);
       this.results.delete(entry.key);
       this.auditResults.delete(entry.key);
       this.firstLooks.delete(entry.key);
@@ -271,33 +275,31 @@ export class Session {
 
   /** The debounced job: analyse the open documents of one root and publish their diagnostics. */
   private async analyzeOpen(key: string, token: CancellationToken): Promise<void> {
-    const entry = this.workspaces.byKey(key);
-    if (!entry) return;
-    const open = this.openIn(entry);
-    if (open.length === 0) return;
-    const files = open.map((o) => o.file);
-    // Until the root's first full analysis ends, the open files' diagnostics come from a quick look at them and
-    // their importers (edits made meanwhile too); then the full analysis publishes again.
-    if (!this.results.has(entry.key)) {
-      const versions = new Map(open.map((o) => [o.doc.uri, o.version]));
-      const look = await this.firstLook(entry, files, token);
-      if (look) this.firstLooks.set(entry.key, { result: look, versions });
-      const written = this.publishOpen(open, look, token);
-      if (look && !token.isCancellationRequested) this.releaseAfter(entry.key, written);
-    }
-    const written = this.publishOpen(open, await this.analyzeEntry(entry, files, token), token);
-    if (!token.isCancellationRequested) this.releaseAfter(entry.key, written);
-  }
-
-  /**
-   * Lets the folder's load go on once the latest edit of a root is answered and the answer written (the
-   * protocol library writes in a turn of its own); a newer edit holds it again.
-   */
-  private releaseAfter(key: string, written: Promise<unknown>): void {
-    const leave = this.holds.get(key);
-    if (!leave) return;
+    // The hold the latest edit took when it arrived (see changed), left once the first look's answer is written
+    // (the protocol library writes in a turn of its own), before the full analysis, which may wait for the load
+    // that the hold stops, and whatever happens.
+    const hold = this.holds.get(key);
     this.holds.delete(key);
-    void written.finally(leave);
+    let written: Promise<unknown> = Promise.resolve();
+    try {
+      const entry = this.workspaces.byKey(key);
+      if (!entry) return;
+      const open = this.openIn(entry);
+      if (open.length === 0) return;
+      const files = open.map((o) => o.file);
+      // Until the root's first full analysis ends, the open files' diagnostics come from a quick look at them and
+      // their importers (edits made meanwhile too); then the full analysis publishes again.
+      if (!this.results.has(entry.key)) {
+        const versions = new Map(open.map((o) => [o.doc.uri, o.version]));
+        const look = await this.firstLook(entry, files, token);
+        if (look) this.firstLooks.set(entry.key, { result: look, versions });
+        written = this.publishOpen(open, look, token);
+      }
+      if (hold) void written.finally(hold);
+      void this.publishOpen(open, await this.analyzeEntry(entry, files, token), token);
+    } finally {
+      if (hold) void written.finally(hold);
+    }
   }
 
   /** Publishes a result's findings for the open documents it was computed for (not those edited since); resolves when written. */

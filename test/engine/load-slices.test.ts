@@ -95,7 +95,7 @@ describe('the load in slices', () => {
     assert.deepEqual(project.getProgram().compilerObject.getRootFileNames(), first.getRootFileNames());
   });
 
-  it('takes in what import() types and calls and JSON modules name: the first program has every file as a root', (t) => {
+  it('takes in what import() types and calls and JSON modules name, not what augmentations import: every file is a root', (t) => {
     // A folder of its own: the programs of the other cases here must not see these files.
     const dir = normalizePath(mkdtempSync(join(tmpdir(), 'looplens-load-dynamic-')));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -105,7 +105,10 @@ describe('the load in slices', () => {
     };
     write('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'commonjs', resolveJsonModule: true, esModuleInterop: true, noLib: true, types: [] }, include: ['src'] }));
     write('node_modules/lib/package.json', JSON.stringify({ name: 'lib', version: '1.0.0', types: 'index.d.ts' }));
-    write('node_modules/lib/index.d.ts', "export type Req = import('./request').Request;\nexport declare function lib(): Req;\n");
+    // An augmentation: the program does not read the imports inside it.
+    write('node_modules/lib/index.d.ts', "export type Req = import('./request').Request;\nexport declare function lib(): Req;\ndeclare module 'later' { export { u } from 'unrelated'; }\n");
+    write('node_modules/unrelated/package.json', JSON.stringify({ name: 'unrelated', version: '1.0.0', types: 'index.d.ts' }));
+    write('node_modules/unrelated/index.d.ts', 'export declare const u: number;\n');
     write('node_modules/lib/request.d.ts', 'export interface Request { n: number }\n');
     write('node_modules/later/package.json', JSON.stringify({ name: 'later', version: '1.0.0', types: 'index.d.ts' }));
     write('node_modules/later/index.d.ts', 'export declare const later: number;\n');
@@ -117,10 +120,12 @@ describe('the load in slices', () => {
     const files = program.getSourceFiles().map((sf) => sf.fileName).sort();
     assert.ok(files.some((f) => f.endsWith('/request.d.ts')) && files.some((f) => f.endsWith('/mapping.json')) && files.some((f) => f.endsWith('/later/index.d.ts')), files.join('\n'));
     assert.deepEqual([...program.getRootFileNames()].sort(), files);
+    assert.ok(!files.some((f) => f.includes('/unrelated/')), 'an import inside an augmentation is not taken in');
   });
 
-  it('reads the imports of a declaration file parsed without parent pointers, as the program does', () => {
-    const dir = join(root, 'parentless');
+  it('reads the imports of a declaration file parsed without parent pointers, as the program does', (t) => {
+    const dir = normalizePath(mkdtempSync(join(tmpdir(), 'looplens-load-parentless-')));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
     const write = (rel: string, text: string) => {
       mkdirSync(join(dir, rel, '..'), { recursive: true });
       writeFileSync(join(dir, rel), text);

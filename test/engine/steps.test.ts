@@ -58,6 +58,25 @@ describe('background slices and the foreground', () => {
     assert.equal(idle, true);
   });
 
+  it('holds chained without a break (each entered before the last leaves) hold the work 250 ms in all', async () => {
+    const own = new Foreground();
+    let leave = own.enter();
+    const chain = setInterval(() => {
+      const last = leave;
+      leave = own.enter();
+      last();
+    }, 40);
+    const started = performance.now();
+    try {
+      await own.idle();
+    } finally {
+      clearInterval(chain);
+      leave();
+    }
+    const waited = performance.now() - started;
+    assert.ok(waited >= 240 && waited < 400, `waited ${waited.toFixed(0)} ms`);
+  });
+
   it('a hold nobody leaves lets go after 250 ms', async () => {
     const own = new Foreground();
     own.enter();

@@ -41,6 +41,7 @@ const TYPESCRIPT = new Set<string>([ts.Extension.Ts, ts.Extension.Tsx, ts.Extens
 /** TypeScript's internals the program collects a file's imports with, when this version exports them. */
 const internal = ts as unknown as {
   setParentRecursive?: (node: ts.Node, incremental: boolean) => void;
+  getResolutionDiagnostic?: (options: ts.CompilerOptions, resolved: { extension: string }, file: { isDeclarationFile: boolean }) => unknown;
   forEachDynamicImportOrRequireCall?: (file: ts.SourceFile, includeTypeSpaceImports: boolean, requireStringLiteralLikeArgument: boolean, cb: (node: ts.Node, specifier: ts.Expression) => void) => void;
 };
 /** `ts.NodeFlags.PossiblyContainsDynamicImport` (internal): the parser saw an `import(…)` call or type. */
@@ -65,9 +66,9 @@ function moduleSpecifiers(sf: ts.SourceFile): ts.StringLiteralLike[] {
       if (name && ts.isStringLiteral(name) && name.text && (!inAmbientModule || !ts.isExternalModuleNameRelative(name.text))) {
         internal.setParentRecursive?.(s, false);
         out.push(name);
-      } else if (ts.isModuleDeclaration(s) && ts.isStringLiteral(s.name) && s.body && ts.isModuleBlock(s.body)) {
-        const ambient = inAmbientModule || sf.isDeclarationFile || (ts.getCombinedModifierFlags(s) & ts.ModifierFlags.Ambient) !== 0;
-        if (ambient) visit(s.body.statements, true);
+      } else if (!inAmbientModule && !ts.isExternalModule(sf) && ts.isModuleDeclaration(s) && ts.isStringLiteral(s.name) && s.body && ts.isModuleBlock(s.body)) {
+        // A top-level `declare module "x"` of a script file; an augmentation (in a module file) is not read.
+        if (sf.isDeclarationFile || (ts.getCombinedModifierFlags(s) & ts.ModifierFlags.Ambient) !== 0) visit(s.body.statements, true);
       }
     }
   };
@@ -116,7 +117,8 @@ export function* preloadSteps(project: Project, files: number): Generator<Analys
       }
       for (const [name, mode] of modes) {
         const r = resolve.module(name, sf.fileName, mode);
-        if (r && TYPESCRIPT.has(r.extension)) want(r.resolvedFileName);
+        // The program leaves out what it reports instead (a .tsx without `jsx`, JSON without `resolveJsonModule`).
+        if (r && TYPESCRIPT.has(r.extension) && !internal.getResolutionDiagnostic?.(options, r, sf)) want(r.resolvedFileName);
       }
       const info = tripleSlashDirectives(sf.text);
       for (const r of info.referencedFiles) want(nodePath.resolve(nodePath.dirname(sf.fileName), r.fileName));
@@ -145,7 +147,7 @@ export function* preloadSteps(project: Project, files: number): Generator<Analys
     } catch {
       // Left to the program, which reports it as it would have.
     }
-    if (sf) scan(sf);
+    if (sf && !file.endsWith(ts.Extension.Json)) scan(sf);
     yield step;
   }
   // The first program then has the roots of the programs after an edit, and its structure is reused.

@@ -322,7 +322,8 @@ export function loadFilesProject(root: string, files: readonly string[], tsconfi
   }
   for (const file of roots) addFile(project, file, [], textOf(file));
   for (const [file, text] of ambientTypes(options, nodePath.join(root, 'tsconfig.json'), builtins)) addFile(project, file, [], text);
-  // The program takes in the lib files besides these: built once here, so that the first edit's program reuses it.
+  // The program takes in the lib files besides these. Built once here and its files listed as roots, the cold
+  // first look builds a second program with those roots, which the first edit's program then reuses.
   project.getProgram().compilerObject;
   listCachedFilesAsRoots(project);
   return project;

@@ -49,25 +49,29 @@ export interface SliceOptions {
 }
 
 /**
- * Longest a single {@link Foreground.enter} holds background work, in milliseconds: a hold whose owner never
- * leaves (an edit whose answer was superseded) cannot stop the load for long. An edit's first look takes
- * 15–50 ms at 1,000 files; 250 leaves it five times that.
+ * Longest background work is held, in milliseconds: by one hold whose owner never leaves, and by a chain of
+ * holds, each entered before the last left (an edit made while the previous one is still analysed). So typing
+ * without a pause cannot stop the folder's load for long. An edit's first look takes 15–50 ms at 1,000 files;
+ * 250 leaves it five times that.
  */
 const MAX_HOLD_MS = 250;
 
 /**
  * Interactive work in flight on this thread (an edit waiting for its diagnostics). Background slices
- * ({@link SliceOptions.background}) wait until none is left. The event loop has one thread: while the folder
- * loads in 5 ms slices, an edit's answer crosses three or four turns (the message read, its dispatch, the
- * quiet-period timer, the reply's write) and met a slice at each, 20–35 ms of its 50–80 ms at 1,000 files.
+ * ({@link SliceOptions.background}) wait until none is left, or until it has been held {@link MAX_HOLD_MS}
+ * without a break. The event loop has one thread: while the folder loads in 5 ms slices, an edit's answer crosses
+ * three or four turns (the message read, its dispatch, the quiet-period timer, the reply's write) and met a
+ * slice at each, 20–35 ms of its 50–80 ms at 1,000 files.
  */
 export class Foreground {
   private holds = 0;
+  /** When the holds last went from none to one (`performance.now()`, milliseconds). */
+  private heldSince = 0;
   private waiters: (() => void)[] = [];
 
   /** Holds background work until the returned function is called (once is enough; later calls do nothing), or {@link MAX_HOLD_MS} passed. */
   enter(): () => void {
-    this.holds++;
+    if (this.holds++ === 0) this.heldSince = performance.now();
     let held = true;
     const leave = (): void => {
       if (!held) return;
@@ -82,9 +86,26 @@ export class Foreground {
     return leave;
   }
 
-  /** Resolves when no interactive work is in flight (at once when none is). */
+  /** Whether interactive work holds background work now. */
+  get held(): boolean {
+    return this.holds > 0 && performance.now() - this.heldSince < MAX_HOLD_MS;
+  }
+
+  /**
+   * Resolves when no interactive work is in flight (at once when none is), or once the holds have lasted
+   * {@link MAX_HOLD_MS} without a break.
+   */
   async idle(): Promise<void> {
-    while (this.holds > 0) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    while (this.holds > 0) {
+      const left = MAX_HOLD_MS - (performance.now() - this.heldSince);
+      if (left <= 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        timer = setTimeout(resolve, left);
+      });
+      clearTimeout(timer);
+    }
   }
 }
 

@@ -66,15 +66,21 @@ app.listen(1);`,
     {
       name: 'a router file two entry points import starves the I/O-bound handlers of both, in registration order',
       code: `${APP}import './reports';
+import './accounts';
 app.get('/rows', async (_req, res) => res.json(await db.rows()));
 app.listen(1);`,
       files: {
         'reports.ts': REPORTS,
+        // Registered before admin.ts's handler, in server.ts's event loop only.
+        'accounts.ts': `declare const router: { get(path: string, h: () => Promise<unknown>): void };
+declare const db: { rows(): Promise<unknown[]> };
+router.get('/accounts', async () => db.rows());
+`,
         'admin.ts': `${APP}import './reports';
 app.get('/audit-log', async (_req, res) => res.json(await db.rows()));
 app.listen(2);`,
       },
-      errors: [{ file: 'reports.ts', line: 3, column: 1, message: 'shares its event loop with 2 I/O-bound handlers (`GET /audit-log`, `GET /rows`)' }],
+      errors: [{ file: 'reports.ts', line: 3, column: 1, message: 'shares its event loop with 3 I/O-bound handlers (`GET /accounts`, `GET /audit-log`, `GET /rows`)' }],
     },
     { ...pkg('package.json main (built path mapped back to the source) is the entry point', { name: 'svc', main: 'dist/server.js' }), errors: [STARVES_ROWS] },
     { ...pkg('a package.json bin is an entry point', { name: 'svc', bin: { svc: './lib/server.js' } }), errors: [STARVES_ROWS] },
