@@ -275,18 +275,17 @@ export class Session {
 
   /** The debounced job: analyse the open documents of one root and publish their diagnostics. */
   private async analyzeOpen(key: string, token: CancellationToken): Promise<void> {
-    // The hold the latest edit took when it arrived (see changed), left once the first look's answer is written
+    // The hold the latest edit took when it arrived (see changed): left once the first look's answer is written
     // (the protocol library writes in a turn of its own), before the full analysis, which may wait for the load
-    // that the hold stops, and whatever happens.
+    // that the hold stops.
     const hold = this.holds.get(key);
     this.holds.delete(key);
+    const entry = this.workspaces.byKey(key);
+    const open = entry ? this.openIn(entry) : [];
+    if (!entry || open.length === 0) return hold?.();
+    const files = open.map((o) => o.file);
     let written: Promise<unknown> = Promise.resolve();
     try {
-      const entry = this.workspaces.byKey(key);
-      if (!entry) return;
-      const open = this.openIn(entry);
-      if (open.length === 0) return;
-      const files = open.map((o) => o.file);
       // Until the root's first full analysis ends, the open files' diagnostics come from a quick look at them and
       // their importers (edits made meanwhile too); then the full analysis publishes again.
       if (!this.results.has(entry.key)) {
@@ -295,11 +294,10 @@ export class Session {
         if (look) this.firstLooks.set(entry.key, { result: look, versions });
         written = this.publishOpen(open, look, token);
       }
-      if (hold) void written.finally(hold);
-      void this.publishOpen(open, await this.analyzeEntry(entry, files, token), token);
     } finally {
       if (hold) void written.finally(hold);
     }
+    void this.publishOpen(open, await this.analyzeEntry(entry, files, token), token);
   }
 
   /** Publishes a result's findings for the open documents it was computed for (not those edited since); resolves when written. */

@@ -38,6 +38,7 @@ describe('background slices and the foreground', () => {
     try {
       const run = counted(5);
       assert.equal(await runSliced(run.steps, { sliceMs: 0 }), 'end');
+      assert.equal(foreground.held, true, 'it ended while the hold was still in force');
     } finally {
       leave();
     }

@@ -96,9 +96,8 @@ export class Foreground {
    * {@link MAX_HOLD_MS} without a break.
    */
   async idle(): Promise<void> {
-    while (this.holds > 0) {
+    while (this.held) {
       const left = MAX_HOLD_MS - (performance.now() - this.heldSince);
-      if (left <= 0) return;
       let timer: NodeJS.Timeout | undefined;
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
