@@ -15,7 +15,6 @@
  */
 import * as nodePath from 'node:path';
 import { ts, type Project } from 'ts-morph';
-import { listCachedFilesAsRoots, tripleSlashDirectives } from './project';
 import { preResolver } from './resolution';
 import type { AnalysisStep } from './steps';
 
@@ -27,6 +26,26 @@ interface FileCache {
 function fileCacheOf(project: Project): FileCache | undefined {
   const factory = (project as unknown as { _context?: { compilerFactory?: Partial<FileCache> } })._context?.compilerFactory;
   return typeof factory?.addOrGetSourceFileFromFilePath === 'function' ? (factory as FileCache) : undefined;
+}
+
+/**
+ * A file's `/// <reference>` directives (paths, types, libs). They are comments before the first token: only
+ * that head is scanned, not the whole file (@types/node's declaration files are tens of thousands of lines).
+ */
+export function tripleSlashDirectives(text: string): ts.PreProcessedFileInfo {
+  const head = ts.getLeadingCommentRanges(text, 0)?.at(-1)?.end ?? 0;
+  return ts.preProcessFile(text.slice(0, head), true, false);
+}
+
+/**
+ * Has ts-morph list every file of its cache as a root of the project's next program. It lists them itself only
+ * when a project file is added or changed, so a first program had the project's files as roots and the next
+ * one, after an edit, also every file the first took in (declaration and lib files): the first edit's program
+ * could not reuse the first one's structure (gen-1000: 100 ms instead of 5; the first look at budibase's row
+ * controller: 120 ms instead of 30). Uses ts-morph's internal `LanguageService._reset`; does nothing without it.
+ */
+function listCachedFilesAsRoots(project: Project): void {
+  (project.getLanguageService() as unknown as { _reset?: () => void })._reset?.();
 }
 
 /** Where ts-morph serves TypeScript's lib files from (in memory, `@ts-morph/common` getLibFolderPath). */
@@ -85,15 +104,16 @@ function moduleSpecifiers(sf: ts.SourceFile): ts.StringLiteralLike[] {
 
 /**
  * Parses the files `project`'s program will reach from its source files into its cache, yielding a `parse`
- * step (`filesDone` = `files`, the source files of the load) after each file it parses or scans. Does nothing
- * under `noResolve`, or when ts-morph's cache or the project's resolver is not reachable. Never throws for a
+ * step (`filesDone` = `files`, the source files of the load) after each file it parses or scans. Under
+ * `noResolve` (the first look) only the lib files and automatic types. Does nothing when ts-morph's cache or
+ * the project's resolver is not reachable. Never throws for a
  * file: one that cannot be read or parsed is left to the program.
  */
 export function* preloadSteps(project: Project, files: number): Generator<AnalysisStep, void> {
   const cache = fileCacheOf(project);
   const resolve = preResolver(project);
   const options = project.getCompilerOptions();
-  if (!cache || !resolve || options.noResolve) return;
+  if (!cache || !resolve) return;
   const step: AnalysisStep = { phase: 'parse', filesDone: files, files };
   const seen = new Set<string>();
   /** Files to parse; then each parsed file's references are read. */
@@ -109,6 +129,10 @@ export function* preloadSteps(project: Project, files: number): Generator<Analys
   };
   const scan = (sf: ts.SourceFile) => {
     try {
+      const info = tripleSlashDirectives(sf.text);
+      for (const l of info.libReferenceDirectives) lib(`lib.${l.fileName.toLowerCase()}.d.ts`);
+      // Under noResolve the program follows neither imports nor references, only libs and automatic types.
+      if (options.noResolve) return;
       const modes = new Map<string, ts.ResolutionMode>();
       // The program resolves each specifier once per file, in the mode of its first use (resolution.ts modeOf).
       for (const literal of moduleSpecifiers(sf)) {
@@ -120,10 +144,8 @@ export function* preloadSteps(project: Project, files: number): Generator<Analys
         // The program leaves out what it reports instead (a .tsx without `jsx`, JSON without `resolveJsonModule`).
         if (r && TYPESCRIPT.has(r.extension) && !internal.getResolutionDiagnostic?.(options, r, sf)) want(r.resolvedFileName);
       }
-      const info = tripleSlashDirectives(sf.text);
       for (const r of info.referencedFiles) want(nodePath.resolve(nodePath.dirname(sf.fileName), r.fileName));
       for (const t of info.typeReferenceDirectives) want(resolve.typeReference(t.fileName, sf.fileName, t.resolutionMode)?.resolvedFileName);
-      for (const l of info.libReferenceDirectives) lib(`lib.${l.fileName.toLowerCase()}.d.ts`);
     } catch {
       // Left to the program.
     }

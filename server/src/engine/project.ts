@@ -13,6 +13,7 @@ import { globSync } from 'tinyglobby';
 import { isInside, normalizePath } from './ast';
 import { cachedResolution } from './resolution';
 import { gitignored } from './gitignore';
+import { preloadSteps, tripleSlashDirectives } from './preload';
 import { runSync, type AnalysisStep } from './steps';
 import type { SkippedFile } from './types';
 
@@ -280,17 +281,6 @@ function isSolutionStyle(configPath: string): boolean {
 }
 
 /**
- * Has ts-morph list every file of its cache as a root of the project's next program. It lists them itself only
- * when a project file is added or changed, so a first program had the project's files as roots and the next
- * one, after an edit, also every file the first took in (declaration and lib files): the first edit's program
- * could not reuse the first one's structure (gen-1000: 100 ms instead of 5; the first look at budibase's row
- * controller: 120 ms instead of 30). Uses ts-morph's internal `LanguageService._reset`; does nothing without it.
- */
-export function listCachedFilesAsRoots(project: Project): void {
-  (project.getLanguageService() as unknown as { _reset?: () => void })._reset?.();
-}
-
-/**
  * A small project for a first look at `files` (absolute) before the whole folder is loaded: those files and the
  * project files they import directly, nothing further (`noResolve`: a real package's imports reach most of it),
  * with the options of the tsconfig the full load gives the first file (`tsconfig` when given; defaults below a
@@ -322,10 +312,9 @@ export function loadFilesProject(root: string, files: readonly string[], tsconfi
   }
   for (const file of roots) addFile(project, file, [], textOf(file));
   for (const [file, text] of ambientTypes(options, nodePath.join(root, 'tsconfig.json'), builtins)) addFile(project, file, [], text);
-  // The program takes in the lib files besides these. Built once here and its files listed as roots, the cold
-  // first look builds a second program with those roots, which the first edit's program then reuses.
-  project.getProgram().compilerObject;
-  listCachedFilesAsRoots(project);
+  // The lib files the program takes in besides these, parsed now: its first program then has the roots of the
+  // programs after an edit, and the first edit's program reuses it.
+  runSync(preloadSteps(project, roots.size));
   return project;
 }
 
@@ -359,15 +348,6 @@ function ambientTypes(options: ts.CompilerOptions, containing: string, builtins:
     for (const t of info.typeReferenceDirectives) queue.push(resolveType(t.fileName, file));
   }
   return texts;
-}
-
-/**
- * A file's `/// <reference>` directives (paths, types, libs). They are comments before the first token: only
- * that head is scanned, not the whole file (@types/node's declaration files are tens of thousands of lines).
- */
-export function tripleSlashDirectives(text: string): ts.PreProcessedFileInfo {
-  const head = ts.getLeadingCommentRanges(text, 0)?.at(-1)?.end ?? 0;
-  return ts.preProcessFile(text.slice(0, head), true, false);
 }
 
 /**
