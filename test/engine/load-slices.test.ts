@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ts, type Project } from 'ts-morph';
 import { normalizePath } from '../../server/src/engine/ast';
@@ -17,18 +17,32 @@ import { runSync } from '../../server/src/engine/steps';
 
 const REPO = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 
+/** Writes files (path relative to `dir` → text) into `dir`, making their folders. */
+function writeTree(dir: string, files: Record<string, string>): void {
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(join(dir, rel, '..'), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+}
+
+/** A temporary folder of its own, removed after the test: the programs of the other cases must not see its files. */
+function ownFolder(t: TestContext, name: string): string {
+  const dir = normalizePath(mkdtempSync(join(tmpdir(), `looplens-load-${name}-`)));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 let root = '';
 
 describe('the load in slices', () => {
   before(() => {
     root = normalizePath(mkdtempSync(join(tmpdir(), 'looplens-load-slices-')));
-    mkdirSync(join(root, 'src'));
-    writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, types: ['node'] }, include: ['src'] }));
-    writeFileSync(
-      join(root, 'src', 'app.ts'),
-      "import express from 'express';\nimport { readFileSync } from 'node:fs';\nimport { total } from './total';\nconst app = express();\napp.get('/t', (_req, res) => { res.json(total(JSON.parse(readFileSync('/x', 'utf8')))); });\n",
-    );
-    writeFileSync(join(root, 'src', 'total.ts'), 'export function total(xs: number[]): number {\n  let n = 0;\n  for (const x of xs) n += x;\n  return n;\n}\n');
+    writeTree(root, {
+      'tsconfig.json': JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, types: ['node'] }, include: ['src'] }),
+      'src/app.ts':
+        "import express from 'express';\nimport { readFileSync } from 'node:fs';\nimport { total } from './total';\nconst app = express();\napp.get('/t', (_req, res) => { res.json(total(JSON.parse(readFileSync('/x', 'utf8')))); });\n",
+      'src/total.ts': 'export function total(xs: number[]): number {\n  let n = 0;\n  for (const x of xs) n += x;\n  return n;\n}\n',
+    });
     symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'), 'dir');
   });
   after(() => rmSync(root, { recursive: true, force: true }));
@@ -57,19 +71,17 @@ describe('the load in slices', () => {
 
   it('under nodenext, with a package typed per module format and an untyped one, the same files as without it', () => {
     const nodenext = join(root, 'nodenext');
-    const write = (rel: string, text: string) => {
-      mkdirSync(join(nodenext, rel, '..'), { recursive: true });
-      writeFileSync(join(nodenext, rel), text);
-    };
-    write('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, types: ['node'] }, include: ['src'] }));
-    write('package.json', JSON.stringify({ name: 'nodenext', type: 'commonjs' }));
-    write('node_modules/dual/package.json', JSON.stringify({ name: 'dual', version: '1.0.0', exports: { '.': { import: { types: './index.d.mts' }, require: { types: './index.d.cts' } } } }));
-    write('node_modules/dual/index.d.mts', 'export declare function esm(): string;\n');
-    write('node_modules/dual/index.d.cts', 'export declare function cjs(): string;\n');
-    write('node_modules/untyped/package.json', JSON.stringify({ name: 'untyped', version: '1.0.0', main: 'index.js' }));
-    write('node_modules/untyped/index.js', "module.exports = require('./dep');\n");
-    write('node_modules/untyped/dep.js', 'module.exports = function dep() {};\n');
-    write('src/app.ts', "import express from 'express';\nimport { cjs } from 'dual';\nimport untyped = require('untyped');\nexport const app = express();\napp.get('/', (_req, res) => { untyped(); res.send(cjs()); });\n");
+    writeTree(nodenext, {
+      'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, types: ['node'] }, include: ['src'] }),
+      'package.json': JSON.stringify({ name: 'nodenext', type: 'commonjs' }),
+      'node_modules/dual/package.json': JSON.stringify({ name: 'dual', version: '1.0.0', exports: { '.': { import: { types: './index.d.mts' }, require: { types: './index.d.cts' } } } }),
+      'node_modules/dual/index.d.mts': 'export declare function esm(): string;\n',
+      'node_modules/dual/index.d.cts': 'export declare function cjs(): string;\n',
+      'node_modules/untyped/package.json': JSON.stringify({ name: 'untyped', version: '1.0.0', main: 'index.js' }),
+      'node_modules/untyped/index.js': "module.exports = require('./dep');\n",
+      'node_modules/untyped/dep.js': 'module.exports = function dep() {};\n',
+      'src/app.ts': "import express from 'express';\nimport { cjs } from 'dual';\nimport untyped = require('untyped');\nexport const app = express();\napp.get('/', (_req, res) => { untyped(); res.send(cjs()); });\n",
+    });
     // ts-morph makes every file of its cache a root of the programs after an edit: compared there.
     const afterAnEdit = (project: Project) => {
       project.getProgram().compilerObject;
@@ -96,24 +108,20 @@ describe('the load in slices', () => {
   });
 
   it('takes in what import() types and calls and JSON modules name, not what augmentations import: every file is a root', (t) => {
-    // A folder of its own: the programs of the other cases here must not see these files.
-    const dir = normalizePath(mkdtempSync(join(tmpdir(), 'looplens-load-dynamic-')));
-    t.after(() => rmSync(dir, { recursive: true, force: true }));
-    const write = (rel: string, text: string) => {
-      mkdirSync(join(dir, rel, '..'), { recursive: true });
-      writeFileSync(join(dir, rel), text);
-    };
-    write('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'commonjs', resolveJsonModule: true, esModuleInterop: true, noLib: true, types: [] }, include: ['src'] }));
-    write('node_modules/lib/package.json', JSON.stringify({ name: 'lib', version: '1.0.0', types: 'index.d.ts' }));
-    // An augmentation: the program does not read the imports inside it.
-    write('node_modules/lib/index.d.ts', "export type Req = import('./request').Request;\nexport declare function lib(): Req;\ndeclare module 'later' { export { u } from 'unrelated'; }\n");
-    write('node_modules/unrelated/package.json', JSON.stringify({ name: 'unrelated', version: '1.0.0', types: 'index.d.ts' }));
-    write('node_modules/unrelated/index.d.ts', 'export declare const u: number;\n');
-    write('node_modules/lib/request.d.ts', 'export interface Request { n: number }\n');
-    write('node_modules/later/package.json', JSON.stringify({ name: 'later', version: '1.0.0', types: 'index.d.ts' }));
-    write('node_modules/later/index.d.ts', 'export declare const later: number;\n');
-    write('src/mapping.json', '{ "a": 1 }\n');
-    write('src/app.ts', "import { lib } from 'lib';\nimport mapping from './mapping.json';\nexport const n = lib().n + mapping.a;\nexport const l = import('later');\n");
+    const dir = ownFolder(t, 'dynamic');
+    writeTree(dir, {
+      'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'commonjs', resolveJsonModule: true, esModuleInterop: true, noLib: true, types: [] }, include: ['src'] }),
+      'node_modules/lib/package.json': JSON.stringify({ name: 'lib', version: '1.0.0', types: 'index.d.ts' }),
+      // An augmentation: the program does not read the imports inside it.
+      'node_modules/lib/index.d.ts': "export type Req = import('./request').Request;\nexport declare function lib(): Req;\ndeclare module 'later' { export { u } from 'unrelated'; }\n",
+      'node_modules/unrelated/package.json': JSON.stringify({ name: 'unrelated', version: '1.0.0', types: 'index.d.ts' }),
+      'node_modules/unrelated/index.d.ts': 'export declare const u: number;\n',
+      'node_modules/lib/request.d.ts': 'export interface Request { n: number }\n',
+      'node_modules/later/package.json': JSON.stringify({ name: 'later', version: '1.0.0', types: 'index.d.ts' }),
+      'node_modules/later/index.d.ts': 'export declare const later: number;\n',
+      'src/mapping.json': '{ "a": 1 }\n',
+      'src/app.ts': "import { lib } from 'lib';\nimport mapping from './mapping.json';\nexport const n = lib().n + mapping.a;\nexport const l = import('later');\n",
+    });
     const { project } = loadProject(dir, []);
     for (const _ of preloadSteps(project, 1));
     const program = project.getProgram().compilerObject;
@@ -124,18 +132,15 @@ describe('the load in slices', () => {
   });
 
   it('reads the imports of a declaration file parsed without parent pointers, as the program does', (t) => {
-    const dir = normalizePath(mkdtempSync(join(tmpdir(), 'looplens-load-parentless-')));
-    t.after(() => rmSync(dir, { recursive: true, force: true }));
-    const write = (rel: string, text: string) => {
-      mkdirSync(join(dir, rel, '..'), { recursive: true });
-      writeFileSync(join(dir, rel), text);
-    };
-    write('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', noLib: true, types: [] }, include: ['src'] }));
-    write('package.json', JSON.stringify({ name: 'parentless', type: 'commonjs' }));
-    write('node_modules/lib/package.json', JSON.stringify({ name: 'lib', version: '1.0.0', types: 'index.d.ts' }));
-    write('node_modules/lib/index.d.ts', "import { More } from './more';\nexport declare function lib(): More;\n");
-    write('node_modules/lib/more.d.ts', 'export interface More { n: number }\n');
-    write('src/app.ts', "import { lib } from 'lib';\nexport const n = lib().n;\n");
+    const dir = ownFolder(t, 'parentless');
+    writeTree(dir, {
+      'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', noLib: true, types: [] }, include: ['src'] }),
+      'package.json': JSON.stringify({ name: 'parentless', type: 'commonjs' }),
+      'node_modules/lib/package.json': JSON.stringify({ name: 'lib', version: '1.0.0', types: 'index.d.ts' }),
+      'node_modules/lib/index.d.ts': "import { More } from './more';\nexport declare function lib(): More;\n",
+      'node_modules/lib/more.d.ts': 'export interface More { n: number }\n',
+      'src/app.ts': "import { lib } from 'lib';\nexport const n = lib().n;\n",
+    });
     const { project } = loadProject(dir, []);
     // The program's own parse, and ts-morph's for files shared between projects, can leave them unset.
     const index = project.addSourceFileAtPath(join(dir, 'node_modules', 'lib', 'index.d.ts')).compilerNode;
