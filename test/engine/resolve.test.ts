@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Project, ts } from 'ts-morph';
-import { returnsPromise } from '../../server/src/engine/resolve';
+import { resolveCallee, returnsPromise } from '../../server/src/engine/resolve';
 
 const PRELUDE = `declare function plain(): Promise<number>;
 declare function generic<T>(x: T): Promise<T>;
@@ -35,4 +35,40 @@ describe('returnsPromise', () => {
     ['sync()', false],
   ];
   for (const [expr, expected] of cases) it(`${expr} → ${expected}`, () => assert.equal(isPromise(expr), expected));
+});
+
+/** resolveCallee of the last statement's call, in a program of `files` (paths → text) with `/main.ts` last. */
+function callee(files: Record<string, string>, main: string): unknown {
+  const project = new Project({ useInMemoryFileSystem: true, compilerOptions: { strict: true, target: ts.ScriptTarget.ES2022, lib: ['lib.es2022.d.ts'], types: [] } });
+  for (const [path, text] of Object.entries(files)) project.createSourceFile(path, text);
+  const sf = project.createSourceFile('/main.ts', main).compilerNode;
+  const checker = project.getProgram().compilerObject.getTypeChecker();
+  const call = (sf.statements.at(-1) as ts.ExpressionStatement).expression as ts.CallExpression;
+  const info = resolveCallee(checker, call);
+  // Without the keys set to undefined.
+  return info && JSON.parse(JSON.stringify({ ...info, ...(info.body ? { body: info.body.getText() } : {}) }));
+}
+
+describe('resolveCallee over overloads', () => {
+  const NODE_FS = `declare module 'fs' {
+  export function readFile(path: string, cb: (e: unknown, d: string) => void): void;
+  export function readFile(path: string, enc: string, cb: (e: unknown, d: string) => void): void;
+}`;
+  it('a builtin overloaded function: its name and module, whichever overload the call picks', () => {
+    const files = { '/node_modules/@types/node/fs.d.ts': NODE_FS };
+    const main = `import * as fs from 'fs';\nfs.readFile('a', 'utf8', () => {});\n`;
+    assert.deepEqual(callee(files, main), { name: 'readFile', nodeModule: 'fs' });
+  });
+  it('overloads merged from two packages: the package of the overload the call picks', () => {
+    const files = {
+      '/node_modules/a/index.d.ts': `export declare function run(x: string): void;\nexport declare function run(x: string, y: string): void;`,
+      '/node_modules/b/index.d.ts': `export {};\ndeclare module 'a' { function run(x: number): void; }`,
+    };
+    assert.deepEqual(callee(files, `import 'b';\nimport { run } from 'a';\nrun(1);\n`), { name: 'run', packageName: 'b' });
+    assert.deepEqual(callee(files, `import 'b';\nimport { run } from 'a';\nrun('s');\n`), { name: 'run', packageName: 'a' });
+  });
+  it('project overloads: the implementation', () => {
+    const main = `function f(x: string): string;\nfunction f(x: number): number;\nfunction f(x: any) { return x; }\nf(1);\n`;
+    assert.deepEqual(callee({}, main), { name: 'f', body: 'function f(x: any) { return x; }' });
+  });
 });
