@@ -1,3 +1,7 @@
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { checkMixedBound, type BoundHandler } from '../../../server/src/engine/rules/mixed-bound/cpu-beside-io';
+import type { Location } from '../../../server/src/engine/types';
 import { APP, APP_LINES } from '../prelude';
 import { ruleTester } from '../ruleTester';
 
@@ -84,4 +88,23 @@ app.listen(2);`,
     { ...pkg('package.json main (built path mapped back to the source) is the entry point', { name: 'svc', main: 'dist/server.js' }), errors: [STARVES_ROWS] },
     { ...pkg('a package.json bin is an entry point', { name: 'svc', bin: { svc: './lib/server.js' } }), errors: [STARVES_ROWS] },
   ],
+});
+
+describe('checkMixedBound in a scope', () => {
+  const at = (file: string): Location => ({ file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } } });
+  const bound = (file: string, label: string, cpu: boolean): BoundHandler => ({
+    handler: { id: `${file}:1:1`, kind: 'express', label, registration: at(file), bounds: [], bound: cpu ? 'cpu' : 'io', domain: 'main.ts' },
+    domains: ['main.ts'],
+    cpu: cpu ? [{ reason: 'pbkdf2Sync (node:crypto)', location: at(file), chain: [] }] : [],
+    waits: cpu ? [] : [{ reason: 'await db.rows', location: at(file) }],
+  });
+  const handlers = [bound('/w/a.ts', 'POST /a', true), bound('/w/b.ts', 'POST /b', true), bound('/w/rows.ts', 'GET /rows', false)];
+  it('reports only the CPU-bound handlers registered in scope, each still counting every I/O-bound one', () => {
+    const found = checkMixedBound(handlers, (file) => file === '/w/b.ts');
+    assert.deepEqual(
+      found.map((f) => [f.location.file, f.message]),
+      [['/w/b.ts', '`POST /b` (b.ts:1) is CPU-bound (pbkdf2Sync (node:crypto)) and shares its event loop with 1 I/O-bound handler (`GET /rows`), which wait while it runs. Move the CPU work to a worker pool (piscina) or a separate process.']],
+    );
+  });
+  it('reports every one without a scope', () => assert.deepEqual(checkMixedBound(handlers).map((f) => f.location.file), ['/w/a.ts', '/w/b.ts']));
 });

@@ -308,13 +308,14 @@ export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisSte
   }
 
   // 5. Mixed bounds per domain.
-  for (const f of checkMixedBound(bound)) {
+  // Out of scope, a suppression is never reported unused: its file's findings need not be built.
+  for (const f of checkMixedBound(bound, input.inScope)) {
     // Asked before the severity, as for detections: a suppression is used when it silences a construct, even
     // one whose rule these settings turn off (other settings, a CI job's, may turn it on).
     const sf = program.getSourceFile(f.location.file);
     if (sf && suppressions.suppresses(sf, f.location.range.start, f.ruleId)) continue;
     const severity = severityOf(settings, f.ruleId, f.family);
-    if (severity === 'off' || !input.inScope(f.location.file)) continue;
+    if (severity === 'off') continue;
     findings.push({ ...f, severity });
   }
 
