@@ -106,6 +106,8 @@ describe('incremental re-analysis after edits', () => {
       }],
       ['loop in the imported helper', () => edit('src/helpers.ts', '  return rows.map((r) => JSON.stringify(r)).join();', '  let s = "";\n  for (const r of rows) for (const q of rows) s += r.id + q.id;\n  return s;')],
       ['suppress it', () => edit('src/helpers.ts', '  for (const r of rows) for (const q of rows)', '  // looplens-disable-next-line -- small lists\n  for (const r of rows) for (const q of rows)')],
+      // The /api/orders handler's outcome is kept: the comment it used must still count as used.
+      ['an edit in another file, the suppression kept', () => edit('src/app.ts', "res.send('ok')", "res.send('fine')")],
       ['remove the suppression', () => edit('src/helpers.ts', '  // looplens-disable-next-line -- small lists\n', '')],
       ['remove the import', () => {
         edit('src/orders.ts', "import { hashAll, loadRows, score } from './helpers';", "import { loadRows, score } from './helpers';");

@@ -10,6 +10,8 @@
  *   any function those call (transitively);
  * - each handler's reached functions (with their call chains): stale when one of the files they lie in is;
  * - each handler's trace (./trace.ts): stale when one of its reached functions has a new summary;
+ * - each handler's outcome (./outcome.ts: its record, bound class, mixed-bound inputs and findings): stale with
+ *   its trace, label, id, locations or domains;
  * - each handler's registration and body locations: kept with the file's discovery.
  *
  * An edit that kept each changed file's shape (./shape.ts: function bodies changed without changing an inferred
@@ -27,6 +29,7 @@ import { declaredNames, isJavaScriptFile, normalizePath, type FunctionNode } fro
 import type { DiscoveredHandler, FileDiscovery, Mount } from '../discovery';
 import type { EngineSettings } from '../settings';
 import type { ChainHop, HandlerKind, Location } from '../types';
+import { sameInputs, type HandlerOutcome, type OutcomeInputs } from './outcome';
 import { importerMaySee, inferredReturnTypesMatch, matchShape, type ShapeMatch } from './shape';
 import type { FnSummary, Summaries } from './summary';
 import { traceHandler, type TraceItem } from './trace';
@@ -91,6 +94,8 @@ export class IncrementalCache {
   /** Keyed by the reached list, which is kept only while valid (see {@link reached}). */
   private traces = new WeakMap<readonly Reached[], { summaries: FnSummary[]; items: TraceItem[] }>();
   private handlerLocations = new WeakMap<DiscoveredHandler, HandlerLocations>();
+  /** Each handler's outcome in the last run (./outcome.ts), kept with its discovery. */
+  private outcomes = new WeakMap<DiscoveredHandler, HandlerOutcome>();
   /** Last run's resolved imports, by file. */
   private lastImports: ReadonlyMap<string, readonly string[]> = new Map();
   private lastHandlerFns = new Map<ts.Node, HandlerKind>();
@@ -144,6 +149,7 @@ export class IncrementalCache {
       this.discovery = new WeakMap();
       this.importCache = new WeakMap();
       this.reaches = new WeakMap();
+      this.outcomes = new WeakMap();
       this.lastImports = new Map();
       this.lastHandlerFns = new Map();
       this.summaries = undefined;
@@ -397,6 +403,17 @@ export class IncrementalCache {
     if (!c || c.label !== label || !this.stale) return undefined;
     for (const f of c.files) if (this.stale.has(f) && c.reached.some((r) => this.isStaleNode(r.fn))) return undefined;
     return c.reached;
+  }
+
+  /** A handler's outcome from the last run, when it was made from the same inputs. */
+  outcome(d: DiscoveredHandler, inputs: OutcomeInputs): HandlerOutcome | undefined {
+    const kept = this.outcomes.get(d);
+    return kept && sameInputs(kept.inputs, inputs) ? kept : undefined;
+  }
+
+  /** Remembers a handler's outcome (not for a one-shot analysis). */
+  keepOutcome(d: DiscoveredHandler, outcome: HandlerOutcome): void {
+    if (this.keeps) this.outcomes.set(d, outcome);
   }
 
   /** Remembers what a handler reaches. */

@@ -14,7 +14,7 @@ import { checkMixedBound, type BoundHandler } from '../rules/mixed-bound/cpu-bes
 import { formatMessage } from '../rules/rule';
 import type { EngineSettings } from '../settings';
 import { namesRule, Suppressions, type Directive } from '../suppress';
-import { throwIfCancelled, type BoundClass, type BoundEvidence, type CancellationToken, type ChainHop, type Finding, type Handler, type HandlerKind, type Severity } from '../types';
+import { throwIfCancelled, type CancellationToken, type ChainHop, type Finding, type Handler, type HandlerKind, type Severity } from '../types';
 import { computeDomains, importsOf, packageEntries } from './domains';
 import { setSmallCollections } from './size';
 import { runSync, type AnalysisStep } from '../steps';
@@ -24,11 +24,15 @@ import { bindSteps } from '../bind';
 import { ProjectFacts } from './concurrency';
 import { FunctionNames } from './function-names';
 import { IncrementalCache, type Reached } from './incremental';
+import { classify, type OutcomeInputs, type Report } from './outcome';
+import type { TraceItem } from './trace';
 
 /** Calls followed from a handler before giving up on deeper paths (keeps pathological graphs bounded). */
 const MAX_DEPTH = 12;
 /** Functions visited per handler at most. */
 const MAX_REACHED = 2000;
+/** The trace of a handler whose function did not resolve: one array, so that its outcome is kept (./outcome.ts). */
+const NO_ITEMS: readonly TraceItem[] = [];
 
 export interface ProgramInput {
   program: ts.Program;
@@ -150,14 +154,6 @@ function severityOf(settings: EngineSettings, ruleId: string, family: string): S
   return settings.severities[ruleId] ?? settings.severities[family] ?? ruleById(ruleId)?.defaultSeverity ?? 'warning';
 }
 
-/** A handler's class from its evidence; see {@link Handler.bound}. */
-export function boundClassOf(bounds: readonly BoundEvidence[]): BoundClass {
-  const has = (b: BoundEvidence['bound']) => bounds.some((e) => e.bound === b);
-  if (has('cpu')) return has('io') || has('threadpool') ? 'mixed' : 'cpu';
-  for (const b of ['io', 'threadpool', 'memory'] as const) if (has(b)) return b;
-  return 'none';
-}
-
 function handlerDisplay(h: Handler): string {
   return `\`${h.label}\` (${nodePath.basename(h.registration.file)}:${h.registration.range.start.line + 1})`;
 }
@@ -240,6 +236,25 @@ export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisSte
   const total = input.files.length;
   // Files without handlers are done once discovery ends.
   let filesDone = total - new Set(discovered.map(({ sf }) => sf)).size;
+  /** A report's finding, built the first time a run reports it in scope; null when its rule is off. */
+  const findingOf = (report: Report, handler: Handler): Finding | null => {
+    if (report.finding !== undefined) return report.finding;
+    const { det, cpu, chain } = report.item;
+    const severity = severityOf(settings, det.ruleId, det.family);
+    if (severity === 'off') return (report.finding = null);
+    const template = RULE_IMPLS.find((x) => x.meta.id === det.ruleId)!.messages[det.messageId] ?? det.messageId;
+    return (report.finding = {
+      ruleId: det.ruleId,
+      family: det.family,
+      severity,
+      message: formatMessage(template, { ...det.data, handler: handlerDisplay(handler) }),
+      location: det.location,
+      handler: { id: handler.id, label: handler.label, registration: handler.registration },
+      chain,
+      related: [],
+      fix: cpu ? { ...det.fix, ...blockingFixData(det, fixContext) } : det.fix,
+    });
+  };
   for (const [i, { d, sf }] of discovered.entries()) {
     throwIfCancelled(token);
     yield { phase: 'handlers', filesDone, files: total, handlersDone: i, handlers: discovered.length };
@@ -250,59 +265,31 @@ export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisSte
     const n = (idCount.get(baseId) ?? 0) + 1;
     idCount.set(baseId, n);
     const domains = domainsOf(registration.file);
-    const handler: Handler = {
-      id: n === 1 ? baseId : `${baseId}#${n}`,
-      kind: d.kind,
-      label,
-      registration,
-      body,
-      bounds: [],
-      bound: 'none',
-      domain: domains[0]!,
-    };
-    const bh: BoundHandler = { handler, domains, cpu: [], waits: [] };
+    // Worker threads and command-line scripts block no one else's requests: blocking-cpu stays silent there.
+    const offLoop = domains.some((x) => x.startsWith('worker:')) || cliScripts.has(registration.file);
+    let items: readonly TraceItem[] = NO_ITEMS;
     if (d.fn) {
-      // Worker threads and command-line scripts block no one else's requests: blocking-cpu stays silent there.
-      const offLoop = domains.some((x) => x.startsWith('worker:')) || cliScripts.has(registration.file);
       let reached = inc.reached(d, label);
       if (!reached) {
         reached = reach(summaries, d.fn, { ...registration, label });
         inc.keepReached(d, label, reached);
       }
-      for (const item of inc.trace(reached, (fn) => summaries.get(fn))) {
-        if (item.kind === 'io') {
-          if (item.wait) bh.waits.push(item.wait);
-          handler.bounds.push(item.bound);
-          continue;
-        }
-        const { det, cpu } = item;
-        if (cpu && offLoop) continue;
-        if (suppressions.suppresses(det.node.getSourceFile(), det.location.range.start, det.ruleId)) continue;
-        if (cpu) {
-          bh.cpu.push(cpu.evidence);
-          handler.bounds.push(cpu.bound);
-        }
-        if (reportedNodes.has(det.node) || (item.covered && det.ruleId === 'blocking-cpu/data-loop')) continue;
-        reportedNodes.add(det.node);
-        const severity = severityOf(settings, det.ruleId, det.family);
-        if (severity === 'off' || !input.inScope(det.location.file)) continue;
-        const template = RULE_IMPLS.find((x) => x.meta.id === det.ruleId)!.messages[det.messageId] ?? det.messageId;
-        findings.push({
-          ruleId: det.ruleId,
-          family: det.family,
-          severity,
-          message: formatMessage(template, { ...det.data, handler: handlerDisplay(handler) }),
-          location: det.location,
-          handler: { id: handler.id, label: handler.label, registration },
-          chain: item.chain,
-          related: [],
-          fix: cpu ? { ...det.fix, ...blockingFixData(det, fixContext) } : det.fix,
-        });
-      }
+      items = inc.trace(reached, (fn) => summaries.get(fn));
     }
-    handler.bound = boundClassOf(handler.bounds);
-    handlers.push(handler);
-    bound.push(bh);
+    const inputs: OutcomeInputs = { id: n === 1 ? baseId : `${baseId}#${n}`, label, registration, body, domains, offLoop, items };
+    let outcome = inc.outcome(d, inputs);
+    if (outcome) for (const { det } of outcome.suppressed) suppressions.suppresses(det.node.getSourceFile(), det.location.range.start, det.ruleId);
+    else inc.keepOutcome(d, (outcome = classify(inputs, d.kind, suppressions)));
+    for (const report of outcome.reports) {
+      const { det, covered } = report.item;
+      if (reportedNodes.has(det.node) || (covered && det.ruleId === 'blocking-cpu/data-loop')) continue;
+      reportedNodes.add(det.node);
+      if (!input.inScope(det.location.file)) continue;
+      const finding = findingOf(report, outcome.handler);
+      if (finding) findings.push(finding);
+    }
+    handlers.push(outcome.handler);
+    bound.push(outcome.bound);
     // Discovery lists a file's handlers together, so its last one finishes the file.
     if (discovered[i + 1]?.sf !== sf) filesDone++;
   }
