@@ -191,6 +191,19 @@ describe('incremental re-analysis after edits', () => {
     assert.ok(seen.size >= 4, `findings changed only ${seen.size} times`);
   });
 
+  it('reports for the paths and the include setting of each run, not those of the run before', () => {
+    const ws = new Workspace({ root });
+    ws.setOverlay(path('src/helpers.ts'), FILES['src/helpers.ts']!.replace('    if (a.total > best) best = a.total;', '    for (const b of rows) if (a.id === b.id) best += b.total;'));
+    ws.setOverlay(path('src/orders.ts'), FILES['src/orders.ts']!.replace('await query(String(rows.length))', 'await Promise.all(rows.map((r) => query(r.customer)))'));
+    const files = (r: AnalysisResult) => [...new Set(r.findings.map((f) => f.location.file))].sort();
+    const both = [path('src/helpers.ts'), path('src/orders.ts')];
+    assert.deepEqual(files(ws.analyze()), both);
+    assert.deepEqual(files(ws.analyze({ paths: [path('src/orders.ts')] })), [path('src/orders.ts')]);
+    assert.deepEqual(files(ws.analyze()), both);
+    ws.updateSettings({ include: ['src/helpers.ts'] });
+    assert.deepEqual(files(ws.analyze()), [path('src/helpers.ts')]);
+  });
+
   it('an import of a file that does not exist yet resolves once the editor creates it, and fails again once it is closed', () => {
     // Module resolutions are cached across programs (server/src/engine/resolution.ts): a cached failure must not outlive the file's creation.
     const orders = FILES['src/orders.ts']!

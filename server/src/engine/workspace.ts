@@ -125,6 +125,8 @@ export class Workspace {
   private readonly overBudget = new Map<string, string>();
   /** What each program's last analysis keeps for the next one (./analysis/incremental.ts); dropped with the programs. */
   private readonly incremental = new WeakMap<ProjectPart, IncrementalCache>();
+  /** The last {@link scope}, for the same paths and settings. */
+  private lastScope?: { key: string; settings: EngineSettings; inScope: (file: string) => boolean };
 
   constructor(options: WorkspaceOptions) {
     this.root = normalizePath(nodePath.resolve(options.root));
@@ -384,9 +386,13 @@ export class Workspace {
   /** Whether findings in a file are reported: under one of `paths` (default the root), included, not excluded. */
   private scope(paths: string[] = [this.root]): (file: string) => boolean {
     const under = paths.map((p) => normalizePath(nodePath.resolve(p)));
+    // The editor asks for the same open files after every edit: the answers per file are kept with them
+    // (gen-1000: 1,000 relative paths and glob matches, ~1 ms and ~1 MB per edit).
+    const key = under.join('\n');
+    if (this.lastScope?.key === key && this.lastScope.settings === this.settings) return this.lastScope.inScope;
     const { include, exclude } = this.settings;
     const scoped = new Map<string, boolean>();
-    return (file) => {
+    const inScope = (file: string): boolean => {
       let yes = scoped.get(file);
       if (yes === undefined) {
         const r = nodePath.posix.relative(this.root, file);
@@ -398,6 +404,8 @@ export class Workspace {
       }
       return yes;
     };
+    this.lastScope = { key, settings: this.settings, inScope };
+    return inScope;
   }
 
   /**
