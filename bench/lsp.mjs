@@ -42,6 +42,16 @@ const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 };
+/**
+ * Page faults of a process so far (minor, major), from /proc/<pid>/stat. Printed per latency row: a kernel that
+ * reclaims memory left untouched for a while (this machine runs DAMON with a `pageout` scheme for regions idle
+ * about 6 s) makes the first edits after a pause fault the server's heap back in, which their latencies show.
+ */
+function faultsOf(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return { minor: Number(fields[7]), major: Number(fields[9]) };
+}
+
 /** VmRSS and VmHWM (peak) of a process in MiB, from /proc. */
 function rssOf(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -140,8 +150,10 @@ async function main() {
   // A document left with the loop inserted after an odd number of edits would shift the next edit's lines.
   const edits = Number(values.edits) + (Number(values.edits) % 2);
   const counts = new Set();
-  const timedEdits = async () => {
+  /** The latencies of the scripted edits; `faults` gets the server's page faults during them. */
+  const timedEdits = async (faults) => {
     const out = [];
+    const before = faultsOf(child.pid);
     for (let k = 0; k < edits; k++) {
       t0 = performance.now();
       const next = diagnosticsFor(version + 1);
@@ -150,13 +162,16 @@ async function main() {
       out.push(performance.now() - t0);
       counts.add(p.diagnostics.length);
     }
+    const after = faultsOf(child.pid);
+    faults.push(`${after.minor - before.minor} minor, ${after.major - before.major} major`);
     return out;
   };
-  const latencies = await timedEdits();
+  const faults = [];
+  const latencies = await timedEdits(faults);
   // The same edits once the folder is loaded and analysed: what typing costs after the first seconds.
   const settleS = Number(values.settle);
   await new Promise((res) => setTimeout(res, settleS * 1000));
-  const settled = settleS > 0 ? await timedEdits() : [];
+  const settled = settleS > 0 ? await timedEdits(faults) : [];
 
   // Soak: many more edits; every tenth waits for its diagnostics (typing bursts in between are coalesced).
   const soak = Number(values.soak) + (Number(values.soak) % 2);
@@ -190,6 +205,7 @@ async function main() {
   console.log(`(diagnostic counts seen while editing: ${[...counts].sort((a, b) => a - b).join(', ')})`);
   console.log(`(edit latencies in order, ms: ${latencies.map((x) => x.toFixed(0)).join(' ')})`);
   if (settled.length > 0) console.log(`(settled edit latencies in order, ms: ${settled.map((x) => x.toFixed(0)).join(' ')})`);
+  console.log(`(server page faults during the edits: ${faults.join('; after the load: ')})`);
 }
 
 main().catch((e) => {
