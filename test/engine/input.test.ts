@@ -114,12 +114,16 @@ createServer((req, res) => {
       'big.ts': `export const data = [${'1,'.repeat(600_000)}];\n`,
       'min.js': `var a=${'1+'.repeat(6000)}1;\n`,
       'blob.ts': 'abc\u0000def',
+      // A Rollup chunk's shape: kept lines, mangled names.
+      'chunk.js': `import { t as U, c as V } from './shared.js';\n${'function Ge(e, t) {\n  var n = U(), r = V(n);\n  return e(r, t);\n}\n'.repeat(2_000)}`,
+      // As long, with names as people write them.
+      'handwritten.js': `export function total(orders) {\n${'  const subtotal = orders.reduce((sum, order) => sum + order.amount, 0);\n'.repeat(1_500)}  return 0;\n}\n`,
       'ok.ts': 'export const y = 2;\n',
     });
     const r = new Workspace({ root: dir }).analyze();
     const reasons = Object.fromEntries(r.skipped.map((s) => [path.basename(s.file), s.reason.split(' (')[0]]));
-    assert.deepEqual(reasons, { 'big.ts': 'larger than 1 MB', 'blob.ts': 'binary content', 'min.js': 'minified' });
-    assert.deepEqual(r.files.map((f) => path.basename(f)), ['ok.ts']);
+    assert.deepEqual(reasons, { 'big.ts': 'larger than 1 MB', 'blob.ts': 'binary content', 'chunk.js': 'bundled', 'min.js': 'minified' });
+    assert.deepEqual(r.files.map((f) => path.basename(f)).sort(), ['handwritten.js', 'ok.ts']);
   });
   it('a cancelled token stops the analysis with CancelledError', () => {
     const dir = project({ 'a.ts': 'export const x = 1;\n' });
