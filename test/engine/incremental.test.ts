@@ -258,6 +258,27 @@ describe('incremental re-analysis after edits', () => {
     assert.equal(ws.firstLook([open]), undefined, 'no first look once loaded');
   });
 
+  it('the first look of an index file follows the handlers of the files importing its folder', (t) => {
+    const dir = normalizePath(mkdtempSync(join(tmpdir(), 'looplens-index-look-')));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const files: Record<string, string> = {
+      'src/lib/index.ts': 'export function pairs(rows: { id: number }[]): number {\n  let n = 0;\n  for (const a of rows) for (const b of rows) if (a.id === b.id) n++;\n  return n;\n}\n',
+      'src/routes.ts': "import express from 'express';\nimport { pairs } from './lib';\nexport const app = express();\napp.post('/pairs', (req, res) => {\n  res.json(pairs(req.body));\n});\n",
+      // Imports another index file: not an importer of lib/index.ts.
+      'src/util/index.ts': 'export const one = 1;\n',
+      'src/other.ts': "import { one } from './util/index';\nexport const two = one + 1;\n",
+    };
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(join(dir, rel, '..'), { recursive: true });
+      writeFileSync(join(dir, rel), text);
+    }
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'commonjs', target: 'ES2022', esModuleInterop: true, types: ['node'] } }));
+    symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    const open = `${dir}/src/lib/index.ts`;
+    const first = new Workspace({ root: dir }).firstLook([open]);
+    assert.deepEqual(first?.findings.map((f) => `${f.ruleId} ${f.location.range.start.line + 1} ${f.handler?.label}`), ['blocking-cpu/data-loop 3 POST /pairs']);
+  });
+
   it('the first look types the node: modules its files import, unsaved imports included (only those of @types/node are parsed)', () => {
     const ws = new Workspace({ root });
     const open = path('src/helpers.ts');

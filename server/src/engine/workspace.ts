@@ -447,7 +447,12 @@ export class Workspace {
         // Text the parser cannot take: a new program leaves the file out (project.ts#addFile).
       }
     }
-    const names = open.map((f) => nodePath.posix.basename(f).replace(/\.[cm]?[jt]sx?$/i, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    const escape = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    // An index file is imported by its folder's name (`./row`, `./row/index`): "index" alone names every one.
+    const names = open.map((f) => {
+      const name = nodePath.posix.basename(f).replace(/\.[cm]?[jt]sx?$/i, '');
+      return name === 'index' ? `${escape(nodePath.posix.basename(nodePath.posix.dirname(f)))}(?:/index)?` : escape(name);
+    });
     const specifier = new RegExp(`['"\`][^'"\`\\n]*/(?:${names.join('|')})(?:\\.[cm]?[jt]sx?)?['"\`]`);
     // One read per file: the text searched here (the unsaved text when open) is the one the first look parses.
     const texts = new Map(this.overlays);
