@@ -197,6 +197,8 @@ describe('incremental re-analysis after edits', () => {
     ws.setOverlay(path('src/orders.ts'), FILES['src/orders.ts']!.replace('await query(String(rows.length))', 'await Promise.all(rows.map((r) => query(r.customer)))'));
     const files = (r: AnalysisResult) => [...new Set(r.findings.map((f) => f.location.file))].sort();
     const both = [path('src/helpers.ts'), path('src/orders.ts')];
+    // Narrow first: a finding first met out of scope is still reported once in scope.
+    assert.deepEqual(files(ws.analyze({ paths: [path('src/orders.ts')] })), [path('src/orders.ts')]);
     assert.deepEqual(files(ws.analyze()), both);
     assert.deepEqual(files(ws.analyze({ paths: [path('src/orders.ts')] })), [path('src/orders.ts')]);
     assert.deepEqual(files(ws.analyze()), both);
@@ -256,6 +258,32 @@ describe('incremental re-analysis after edits', () => {
     );
     assert.deepEqual(ws.analyze({ paths: [open] }).findings.map((f) => `${f.ruleId} ${f.location.range.start.line + 1} ${f.handler?.label}`), ['blocking-cpu/data-loop 7 GET /api/orders']);
     assert.equal(ws.firstLook([open]), undefined, 'no first look once loaded');
+  });
+
+  it('a kept handler whose event loops change is classified again (a second entry mounts its router)', (t) => {
+    const dir = normalizePath(mkdtempSync(join(tmpdir(), 'looplens-domains-')));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const files: Record<string, string> = {
+      'src/app.ts': "import express from 'express';\nimport { ordersRouter } from './orders';\nconst app = express();\napp.use(ordersRouter);\napp.listen(1);\n",
+      'src/orders.ts': "import { Router } from 'express';\nimport { pbkdf2Sync } from 'crypto';\nexport const ordersRouter = Router();\nordersRouter.post('/hash', (req, res) => {\n  res.send(pbkdf2Sync(String(req.body), 's', 100000, 64, 'sha512'));\n});\n",
+      'src/admin.ts': "import express from 'express';\nimport { query } from './db';\nconst admin = express();\nadmin.get('/rows', async (_req, res) => {\n  res.json(await query('x'));\n});\nadmin.listen(2);\n",
+      'src/db.ts': 'export async function query(sql: string): Promise<string[]> {\n  await new Promise((r) => setTimeout(r, sql.length));\n  return [];\n}\n',
+    };
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(join(dir, rel, '..'), { recursive: true });
+      writeFileSync(join(dir, rel), text);
+    }
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'commonjs', target: 'ES2022', esModuleInterop: true, types: ['node'] }, include: ['src'] }));
+    symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    const kept = new Workspace({ root: dir });
+    assert.deepEqual(kept.analyze().findings.map((f) => f.ruleId), ['blocking-cpu/sync-call']);
+    const admin = files['src/admin.ts']!.replace("import { query } from './db';", "import { query } from './db';\nimport { ordersRouter } from './orders';").replace('admin.listen(2);', 'admin.use(ordersRouter);\nadmin.listen(2);');
+    kept.setOverlay(`${dir}/src/admin.ts`, admin);
+    const fresh = new Workspace({ root: dir, once: true });
+    fresh.setOverlay(`${dir}/src/admin.ts`, admin);
+    const got = shape(kept.analyze());
+    assert.deepEqual(got, shape(fresh.analyze()));
+    assert.deepEqual(got.findings.map((f) => f.ruleId), ['mixed-bound/cpu-beside-io', 'blocking-cpu/sync-call']);
   });
 
   it('the first look of an index file follows the handlers of the files importing its folder', (t) => {

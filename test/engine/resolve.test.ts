@@ -39,14 +39,27 @@ describe('returnsPromise', () => {
 
 /** resolveCallee of the last statement's call, in a program of `files` (paths → text) with `/main.ts` last. */
 function callee(files: Record<string, string>, main: string): unknown {
+  return resolved(files, main).info;
+}
+
+/** {@link callee}, and how many times it had the checker choose an overload (`getResolvedSignature`). */
+function resolved(files: Record<string, string>, main: string): { info: unknown; overloadResolutions: number } {
   const project = new Project({ useInMemoryFileSystem: true, compilerOptions: { strict: true, target: ts.ScriptTarget.ES2022, lib: ['lib.es2022.d.ts'], types: [] } });
   for (const [path, text] of Object.entries(files)) project.createSourceFile(path, text);
   const sf = project.createSourceFile('/main.ts', main).compilerNode;
   const checker = project.getProgram().compilerObject.getTypeChecker();
+  let overloadResolutions = 0;
+  const counting = new Proxy(checker, {
+    get: (target, key) => {
+      if (key === 'getResolvedSignature') overloadResolutions++;
+      const value = Reflect.get(target, key) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
   const call = (sf.statements.at(-1) as ts.ExpressionStatement).expression as ts.CallExpression;
-  const info = resolveCallee(checker, call);
+  const info = resolveCallee(counting, call);
   // Without the keys set to undefined.
-  return info && JSON.parse(JSON.stringify({ ...info, ...(info.body ? { body: info.body.getText() } : {}) }));
+  return { info: info && JSON.parse(JSON.stringify({ ...info, ...(info.body ? { body: info.body.getText() } : {}) })), overloadResolutions };
 }
 
 describe('resolveCallee over overloads', () => {
@@ -57,7 +70,16 @@ describe('resolveCallee over overloads', () => {
   it('a builtin overloaded function: its name and module, whichever overload the call picks', () => {
     const files = { '/node_modules/@types/node/fs.d.ts': NODE_FS };
     const main = `import * as fs from 'fs';\nfs.readFile('a', 'utf8', () => {});\n`;
-    assert.deepEqual(callee(files, main), { name: 'readFile', nodeModule: 'fs' });
+    assert.deepEqual(resolved(files, main), { info: { name: 'readFile', nodeModule: 'fs' }, overloadResolutions: 0 });
+  });
+  it('a property a mapped type made from overloads: its own signature, not the builtin', () => {
+    const files = { '/node_modules/@types/node/fs.d.ts': NODE_FS };
+    const main = `import * as fs from 'fs';
+type Promised<T> = { [K in keyof T]: T[K] extends (...a: infer A) => unknown ? (...a: A) => Promise<void> : T[K] };
+declare const pfs: Promised<typeof fs>;
+pfs.readFile('a', () => {});
+`;
+    assert.deepEqual(callee(files, main), { name: 'readFile' });
   });
   it('overloads merged from two packages: the package of the overload the call picks', () => {
     const files = {

@@ -97,10 +97,13 @@ export function describeDeclaration(decl: ts.Declaration): CalleeInfo {
  */
 export function resolveCallee(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression): CalleeInfo | undefined {
   try {
-    const decls = ts.isCallExpression(call) ? unalias(checker, checker.getSymbolAtLocation(calleeNameNode(call)))?.declarations : undefined;
+    const symbol = ts.isCallExpression(call) ? unalias(checker, checker.getSymbolAtLocation(calleeNameNode(call))) : undefined;
+    const decls = symbol?.declarations;
     const direct = soleDeclaration(decls);
     if (direct) return describeDeclaration(direct);
-    const overloaded = libraryOverloads(decls);
+    // A property a mapped or union type made (`{ [K in keyof T]: Promisified<T[K]> }`) keeps the declarations of
+    // the functions it was made from, but its call signatures may be new ones: those are resolved.
+    const overloaded = symbol && !(symbol.flags & ts.SymbolFlags.Transient) ? libraryOverloads(decls) : undefined;
     if (overloaded) return overloaded;
     let decl = (singleSignature(checker, call) ?? checker.getResolvedSignature(call))?.getDeclaration() as ts.Declaration | undefined;
     if (decl && ts.isJSDocSignature(decl)) decl = undefined;
@@ -182,7 +185,7 @@ function soleDeclaration(decls: readonly ts.Declaration[] | undefined): ts.Decla
 
 /**
  * What a call to an overloaded function or method declared outside the project (`fs.promises.readFile`,
- * `crypto.createHash`, lib.d.ts) invokes, when every overload describes alike: the same name and the same
+ * `Buffer.from`, lib.d.ts's `Array.prototype.concat`) invokes, when every overload describes alike: the same name and the same
  * builtin module or package, and no body. Which overload the call picks then changes nothing, and choosing one
  * (`getResolvedSignature`) checks every argument against each overload's parameters: on a new checker, the
  * edited function's first calls into @types/node, ~1.5 ms per edit at 1,000 files. Undefined otherwise.

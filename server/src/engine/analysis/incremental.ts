@@ -11,7 +11,7 @@
  * - each handler's reached functions (with their call chains): stale when one of the files they lie in is;
  * - each handler's trace (./trace.ts): stale when one of its reached functions has a new summary;
  * - each handler's outcome (./outcome.ts: its record, bound class, mixed-bound inputs and findings): stale with
- *   its trace, label, id, locations or domains;
+ *   its trace, label, id, locations or domains, or with whether it runs off the event loop;
  * - each handler's registration and body locations: kept with the file's discovery.
  *
  * An edit that kept each changed file's shape (./shape.ts: function bodies changed without changing an inferred
