@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { normalizePath } from '../../server/src/engine/ast';
 import type { AnalysisResult } from '../../server/src/engine/types';
@@ -67,6 +67,23 @@ const FILES: Record<string, string> = {
 
 let root = '';
 const path = (rel: string) => normalizePath(join(root, rel));
+
+/**
+ * A project folder of its own for one test (removed after it): `files` under it, a tsconfig with the options of
+ * the shared fixture (plus `include` when given), and the repository's node_modules linked in.
+ */
+function ownProject(t: TestContext, name: string, files: Record<string, string>, include?: string[]): string {
+  const dir = normalizePath(mkdtempSync(join(tmpdir(), `looplens-${name}-`)));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(join(dir, rel, '..'), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+  const compilerOptions = { strict: true, module: 'commonjs', target: 'ES2022', esModuleInterop: true, types: ['node'] };
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, ...(include ? { include } : {}) }));
+  symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return dir;
+}
 
 /** Handlers and findings of a result, with everything they carry. */
 const shape = (r: AnalysisResult) => ({ handlers: r.handlers, findings: r.findings });
@@ -261,20 +278,13 @@ describe('incremental re-analysis after edits', () => {
   });
 
   it('a kept handler whose event loops change is classified again (a second entry mounts its router)', (t) => {
-    const dir = normalizePath(mkdtempSync(join(tmpdir(), 'looplens-domains-')));
-    t.after(() => rmSync(dir, { recursive: true, force: true }));
     const files: Record<string, string> = {
       'src/app.ts': "import express from 'express';\nimport { ordersRouter } from './orders';\nconst app = express();\napp.use(ordersRouter);\napp.listen(1);\n",
       'src/orders.ts': "import { Router } from 'express';\nimport { pbkdf2Sync } from 'crypto';\nexport const ordersRouter = Router();\nordersRouter.post('/hash', (req, res) => {\n  res.send(pbkdf2Sync(String(req.body), 's', 100000, 64, 'sha512'));\n});\n",
       'src/admin.ts': "import express from 'express';\nimport { query } from './db';\nconst admin = express();\nadmin.get('/rows', async (_req, res) => {\n  res.json(await query('x'));\n});\nadmin.listen(2);\n",
       'src/db.ts': 'export async function query(sql: string): Promise<string[]> {\n  await new Promise((r) => setTimeout(r, sql.length));\n  return [];\n}\n',
     };
-    for (const [rel, text] of Object.entries(files)) {
-      mkdirSync(join(dir, rel, '..'), { recursive: true });
-      writeFileSync(join(dir, rel), text);
-    }
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'commonjs', target: 'ES2022', esModuleInterop: true, types: ['node'] }, include: ['src'] }));
-    symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    const dir = ownProject(t, 'domains', files, ['src']);
     const kept = new Workspace({ root: dir });
     assert.deepEqual(kept.analyze().findings.map((f) => f.ruleId), ['blocking-cpu/sync-call']);
     const admin = files['src/admin.ts']!.replace("import { query } from './db';", "import { query } from './db';\nimport { ordersRouter } from './orders';").replace('admin.listen(2);', 'admin.use(ordersRouter);\nadmin.listen(2);');
@@ -287,8 +297,6 @@ describe('incremental re-analysis after edits', () => {
   });
 
   it('the first look of an index file follows the handlers of the files importing its folder', (t) => {
-    const dir = normalizePath(mkdtempSync(join(tmpdir(), 'looplens-index-look-')));
-    t.after(() => rmSync(dir, { recursive: true, force: true }));
     const files: Record<string, string> = {
       'src/lib/index.ts': 'export function pairs(rows: { id: number }[]): number {\n  let n = 0;\n  for (const a of rows) for (const b of rows) if (a.id === b.id) n++;\n  return n;\n}\n',
       'src/routes.ts': "import express from 'express';\nimport { pairs } from './lib';\nexport const app = express();\napp.post('/pairs', (req, res) => {\n  res.json(pairs(req.body));\n});\n",
@@ -296,12 +304,7 @@ describe('incremental re-analysis after edits', () => {
       'src/util/index.ts': 'export const one = 1;\n',
       'src/other.ts': "import { one } from './util/index';\nexport const two = one + 1;\n",
     };
-    for (const [rel, text] of Object.entries(files)) {
-      mkdirSync(join(dir, rel, '..'), { recursive: true });
-      writeFileSync(join(dir, rel), text);
-    }
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'commonjs', target: 'ES2022', esModuleInterop: true, types: ['node'] } }));
-    symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    const dir = ownProject(t, 'index-look', files);
     const open = `${dir}/src/lib/index.ts`;
     const first = new Workspace({ root: dir }).firstLook([open]);
     assert.deepEqual(first?.findings.map((f) => `${f.ruleId} ${f.location.range.start.line + 1} ${f.handler?.label}`), ['blocking-cpu/data-loop 3 POST /pairs']);
