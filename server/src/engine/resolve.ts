@@ -177,10 +177,15 @@ function importSpecifierOf(decl: ts.Declaration): string | undefined {
 function soleDeclaration(decls: readonly ts.Declaration[] | undefined): ts.Declaration | undefined {
   if (decls?.length !== 1) return undefined;
   const d = decls[0]!;
-  if (ts.isFunctionDeclaration(d) || ts.isMethodDeclaration(d) || ts.isMethodSignature(d)) return d.name ? d : undefined;
+  if (isNamedFunctionDeclaration(d)) return d;
   if ((ts.isVariableDeclaration(d) || ts.isPropertyDeclaration(d)) && !d.type && d.initializer) return functionExpression(d.initializer);
   if (ts.isPropertyAssignment(d)) return functionExpression(d.initializer);
   return undefined;
+}
+
+/** A function or method declaration (or method signature) with a name. */
+function isNamedFunctionDeclaration(d: ts.Declaration): d is ts.FunctionDeclaration | ts.MethodDeclaration | ts.MethodSignature {
+  return (ts.isFunctionDeclaration(d) || ts.isMethodDeclaration(d) || ts.isMethodSignature(d)) && d.name !== undefined;
 }
 
 /**
@@ -194,7 +199,7 @@ function libraryOverloads(decls: readonly ts.Declaration[] | undefined): CalleeI
   if (!decls || decls.length < 2) return undefined;
   let first: CalleeInfo | undefined;
   for (const d of decls) {
-    if (!(ts.isFunctionDeclaration(d) || ts.isMethodDeclaration(d) || ts.isMethodSignature(d)) || !d.name || isProjectSource(d.getSourceFile())) return undefined;
+    if (!isNamedFunctionDeclaration(d) || isProjectSource(d.getSourceFile())) return undefined;
     const info = describeDeclaration(d);
     if (!first) first = info;
     else if (info.name !== first.name || info.nodeModule !== first.nodeModule || info.packageName !== first.packageName) return undefined;

@@ -69,13 +69,11 @@ export function checkMixedBound(handlers: readonly BoundHandler[], inScope: (fil
       else ioByDomain.set(d, [o]);
     }
   }
-  const order = new Map(handlers.map((o, i) => [o, i]));
   const starvedBy = (h: BoundHandler): BoundHandler[] => {
-    const domains = [...new Set(h.domains)];
-    if (domains.length === 1) return (ioByDomain.get(domains[0]!) ?? []).filter((o) => o !== h);
-    const all = new Set(domains.flatMap((d) => ioByDomain.get(d) ?? []));
-    all.delete(h);
-    return [...all].sort((a, b) => order.get(a)! - order.get(b)!);
+    const domains = new Set(h.domains);
+    if (domains.size === 1) return (ioByDomain.get(h.domains[0]!) ?? []).filter((o) => o !== h);
+    // A file several entry points import (rare): one pass over all, in registration order.
+    return handlers.filter((o) => o !== h && isIo(o) && o.domains.some((d) => domains.has(d)));
   };
   for (const h of handlers) {
     if (h.cpu.length === 0 || h.domains.some((d) => d.startsWith('worker:')) || !inScope(h.handler.registration.file)) continue;
