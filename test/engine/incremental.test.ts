@@ -85,6 +85,9 @@ function ownProject(t: TestContext, name: string, files: Record<string, string>,
   return dir;
 }
 
+/** A result's findings as `rule line handler-label`; undefined without a result. */
+const labelled = (r: AnalysisResult | undefined) => r?.findings.map((f) => `${f.ruleId} ${f.location.range.start.line + 1} ${f.handler?.label}`);
+
 /** Handlers and findings of a result, with everything they carry. */
 const shape = (r: AnalysisResult) => ({ handlers: r.handlers, findings: r.findings });
 
@@ -269,11 +272,8 @@ describe('incremental re-analysis after edits', () => {
     ws.setOverlay(open, FILES['src/helpers.ts']!.replace('    if (a.total > best) best = a.total;', '    for (const b of rows) if (a.id === b.id) best += b.total;'));
     const first = ws.firstLook([open]);
     // The handler is in orders.ts; app.ts, which mounts it under /api, is not part of the first look.
-    assert.deepEqual(
-      first?.findings.map((f) => `${f.ruleId} ${f.location.range.start.line + 1} ${f.handler?.label}`),
-      ['blocking-cpu/data-loop 7 GET /orders'],
-    );
-    assert.deepEqual(ws.analyze({ paths: [open] }).findings.map((f) => `${f.ruleId} ${f.location.range.start.line + 1} ${f.handler?.label}`), ['blocking-cpu/data-loop 7 GET /api/orders']);
+    assert.deepEqual(labelled(first), ['blocking-cpu/data-loop 7 GET /orders']);
+    assert.deepEqual(labelled(ws.analyze({ paths: [open] })), ['blocking-cpu/data-loop 7 GET /api/orders']);
     assert.equal(ws.firstLook([open]), undefined, 'no first look once loaded');
   });
 
@@ -307,7 +307,7 @@ describe('incremental re-analysis after edits', () => {
     const dir = ownProject(t, 'index-look', files);
     const open = `${dir}/src/lib/index.ts`;
     const first = new Workspace({ root: dir }).firstLook([open]);
-    assert.deepEqual(first?.findings.map((f) => `${f.ruleId} ${f.location.range.start.line + 1} ${f.handler?.label}`), ['blocking-cpu/data-loop 3 POST /pairs']);
+    assert.deepEqual(labelled(first), ['blocking-cpu/data-loop 3 POST /pairs']);
   });
 
   it('the first look types the node: modules its files import, unsaved imports included (only those of @types/node are parsed)', () => {
@@ -325,9 +325,8 @@ describe('incremental re-analysis after edits', () => {
     const ws = new Workspace({ root });
     const open = path('src/helpers.ts');
     const loop = FILES['src/helpers.ts']!.replace('    if (a.total > best) best = a.total;', '    for (const b of rows) if (a.id === b.id) best += b.total;');
-    const label = (r: AnalysisResult | undefined) => r?.findings.map((f) => `${f.ruleId} ${f.location.range.start.line + 1} ${f.handler?.label}`);
     ws.setOverlay(open, FILES['src/helpers.ts']);
-    assert.deepEqual(label(ws.firstLook([open])), []);
+    assert.deepEqual(labelled(ws.firstLook([open])), []);
     const loading = ws.analyzeAsync({ paths: [open] });
     for (const [text, expected] of [
       [loop, ['blocking-cpu/data-loop 7 GET /orders']],
@@ -335,13 +334,13 @@ describe('incremental re-analysis after edits', () => {
       [loop, ['blocking-cpu/data-loop 7 GET /orders']],
     ] as const) {
       ws.setOverlay(open, text);
-      assert.deepEqual(label(ws.firstLook([open])), expected, 'the first look sees each edit (no mount prefix: app.ts is not in it)');
+      assert.deepEqual(labelled(ws.firstLook([open])), expected, 'the first look sees each edit (no mount prefix: app.ts is not in it)');
     }
     // The load takes in the texts of when it ends: here, the last edit's.
-    assert.deepEqual(label(await loading), ['blocking-cpu/data-loop 7 GET /api/orders']);
+    assert.deepEqual(labelled(await loading), ['blocking-cpu/data-loop 7 GET /api/orders']);
     assert.equal(ws.firstLook([open]), undefined, 'no first look once the first analysis ended');
     ws.setOverlay(open, FILES['src/helpers.ts']);
-    assert.deepEqual(label(await ws.analyzeAsync({ paths: [open] })), []);
+    assert.deepEqual(labelled(await ws.analyzeAsync({ paths: [open] })), []);
   });
 
   it('the first look takes in a file an edit newly imports', () => {
