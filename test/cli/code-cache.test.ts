@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { REPO } from './helpers';
+import { REPO, builtCli } from './helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'looplens-code-cache-'));
 const bundle = join(dir, 'bundle.js');
@@ -62,5 +62,19 @@ describe('code cache of the launchers', { skip: process.platform !== 'linux' && 
     assert.ok(!after.includes(earlier!), "the earlier build's cache is gone");
     assert.ok(after.includes(otherCache[0]!), "the other bundle's cache stays");
     assert.equal(after.length, 2, `one cache per bundle: ${after.join(', ')}`);
+  });
+
+  it("the built CLI accepts the cache its last audit wrote: nothing in the run changes V8's flags after the launcher", () => {
+    const home = join(dir, 'cli-cache');
+    const audit = () => {
+      const r = spawnSync(process.execPath, [builtCli(), 'audit', 'test/cli/fixtures/http-sync', '--format', 'json'], { cwd: REPO, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: home } });
+      assert.equal(r.status, 1, r.stderr);
+      return readdirSync(join(home, 'looplens-nodejs', 'code-cache')).map((f) => join(home, 'looplens-nodejs', 'code-cache', f));
+    };
+    const [cache, ...more] = audit();
+    assert.ok(cache && more.length === 0, 'one cache file is written');
+    const written = statSync(cache).mtimeMs;
+    assert.deepEqual(audit(), [cache]);
+    assert.equal(statSync(cache).mtimeMs, written, 'the second run read the cache and did not rewrite it');
   });
 });

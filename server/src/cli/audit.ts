@@ -4,6 +4,7 @@ import type { AnalysisResult, CancellationToken } from '../engine/types';
 import type { AuditWorkspace, EngineHooks } from './engine';
 import type { ProgressSink } from './progress';
 import type { ProjectGroup } from './targets';
+import { collectGarbage } from './memory';
 
 /** One project's open workspace and what it found. */
 export interface GroupAnalysis {
@@ -15,7 +16,8 @@ export interface GroupAnalysis {
 /**
  * Opens one Workspace per project group and analyses the group's paths, one group after the other (the
  * analysis is CPU-bound; parallel groups would only compete for the same cores and memory). Engine errors
- * propagate unchanged. `progress` hears each group's analysis steps (phase and file counts).
+ * propagate unchanged. `progress` hears each group's analysis steps (phase and file counts). A full garbage
+ * collection follows each group's analysis (./memory.ts).
  */
 export async function analyzeGroups(
   groups: readonly ProjectGroup[],
@@ -37,6 +39,8 @@ export async function analyzeGroups(
     const onStep = progress && ((step: AnalysisStep) => progress.step(group.root, step));
     const result = await workspace.analyze({ ...(wholeRoot ? {} : { paths: group.paths }), ...(token ? { token } : {}), ...(onStep ? { onStep } : {}) });
     out.push({ group, workspace, result });
+    // The group's program is dropped: give its memory to the next group's load and the report (./memory.ts).
+    collectGarbage();
   }
   return out;
 }

@@ -1,6 +1,7 @@
-import { mkdirSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, mkdirSync, openSync, statSync, writeSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { displayPath } from '../report/paths';
+import { writePieces } from '../report/pieces';
 import { UsageError, oneLine } from './errors';
 
 /** `stat` of a path, or `undefined` when there is nothing there (or a file stands where a folder should). */
@@ -27,12 +28,31 @@ export function checkWritable(file: string, shown: string, cwd: string): void {
   }
 }
 
-/** Writes `text` to `file` (absolute), creating its folders. Throws {@link UsageError} naming `shown` on failure. */
-export function writeOutput(file: string, shown: string, text: string): void {
+/**
+ * Writes `text` (a string, or pieces of a report as `reportPieces` gives them, written in batches) to `file`
+ * (absolute) as UTF-8, creating its folders. Throws {@link UsageError} naming `shown` when the file cannot be
+ * written; an error of the pieces themselves propagates unchanged.
+ */
+export function writeOutput(file: string, shown: string, text: string | Iterable<string>): void {
+  const failure = (e: unknown) => new UsageError(`cannot write ${shown}: ${oneLine(e)}`);
+  let fd: number;
   try {
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, text);
+    fd = openSync(file, 'w');
   } catch (e) {
-    throw new UsageError(`cannot write ${shown}: ${oneLine(e)}`);
+    throw failure(e);
+  }
+  try {
+    writePieces(typeof text === 'string' ? [text] : text, (batch) => {
+      const bytes = Buffer.from(batch, 'utf8');
+      try {
+        // writeSync may write less than asked (a full disk reports ENOSPC on the next call).
+        for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
+      } catch (e) {
+        throw failure(e);
+      }
+    });
+  } finally {
+    closeSync(fd);
   }
 }

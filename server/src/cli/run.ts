@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AnalysisResult, Finding } from '../engine/types';
 import { toEngineSettings } from '../settings';
-import { renderReport } from '../report';
+import { reportPieces, writePieces } from '../report';
 import { fingerprints } from '../report/fingerprint';
 import { sortFindings } from '../report/order';
 import { displayPath, relativeInside } from '../report/paths';
@@ -111,7 +111,7 @@ async function audit(args: AuditArgs, io: CliIo): Promise<number> {
   const notes: string[] = [];
   const { shown, written } = baseline !== undefined ? applyBaseline(baseline, args, result, fingerprintOf, repoRoot, notes) : { shown: result, written: false };
 
-  const report = renderReport(args.format, shown, args.format === 'sarif' ? repoRoot : base, { toolVersion: VERSION, lineText, fingerprintOf });
+  const report = reportPieces(args.format, shown, args.format === 'sarif' ? repoRoot : base, { toolVersion: VERSION, lineText, fingerprintOf });
   const code = written ? EXIT.clean : exitCode(shown.findings, args.maxWarnings);
   if (code === EXIT.clean && args.maxWarnings !== undefined && shown.findings.length > 0) notes.push(`Within --max-warnings ${args.maxWarnings}.`);
   if (code === EXIT.findings && args.maxWarnings !== undefined && !shown.findings.some((f) => f.severity === 'error')) {
@@ -124,7 +124,7 @@ async function audit(args: AuditArgs, io: CliIo): Promise<number> {
     writeOutput(output, args.output!, report);
     io.stdout.write(`${summaryLine(shown)} Report written to ${args.output}.\n`);
   } else {
-    io.stdout.write(report);
+    writePieces(report, (batch) => io.stdout.write(batch));
   }
   for (const note of notes) human.write(`${note}\n`);
   return code;
