@@ -35,17 +35,50 @@ const FRAMEWORK_BY_PACKAGE: Record<string, HandlerKind> = {
 function frameworkOf(ctx: DiscoveryContext, receiver: ts.Expression): HandlerKind | null | undefined {
   let root = receiver;
   for (let next = chainLink(root); next; next = chainLink(root)) root = next;
-  return (root !== receiver && frameworkOfNode(ctx, root)) || frameworkOfNode(ctx, receiver);
+  if (root === receiver) return frameworkOfNode(ctx, receiver);
+  const rootType = typeAt(ctx, root);
+  const verdict = rootType && frameworkOfType(rootType);
+  if (verdict) return verdict;
+  // A fluent builder's links return the root itself (`@budibase/backend-core`'s EndpointGroup: 164 chained
+  // receivers typed in 700 ms to give the root's answer again).
+  if (rootType && linksReturnThis(ctx.checker, rootType, receiver)) return verdict;
+  return frameworkOfNode(ctx, receiver);
 }
 
-function frameworkOfNode(ctx: DiscoveryContext, node: ts.Expression): HandlerKind | null | undefined {
-  let type: ts.Type;
+/** The type of `node`, or undefined when the checker throws on it. */
+function typeAt(ctx: DiscoveryContext, node: ts.Expression): ts.Type | undefined {
   try {
-    type = ctx.checker.getTypeAtLocation(node);
+    return ctx.checker.getTypeAtLocation(node);
   } catch {
     return undefined;
   }
-  return frameworkOfType(type);
+}
+
+function frameworkOfNode(ctx: DiscoveryContext, node: ts.Expression): HandlerKind | null | undefined {
+  const type = typeAt(ctx, node);
+  return type && frameworkOfType(type);
+}
+
+/**
+ * Whether every link of the chain ending at `receiver` calls a method of `rootType` that every declaration
+ * says returns `this` (`get(url: string, ...fns: Handler[]): this`), so each link is typed as the root is.
+ * Read from the declarations' return types: no call is resolved against its arguments.
+ */
+function linksReturnThis(checker: ts.TypeChecker, rootType: ts.Type, receiver: ts.Expression): boolean {
+  for (let link: ts.Expression = receiver, next = chainLink(link); next; link = next, next = chainLink(link)) {
+    const name = calleeName(unwrapLink(link) as ts.CallExpression);
+    const method = name === undefined ? undefined : checker.getPropertyOfType(rootType, name);
+    const decls = method?.declarations;
+    if (!decls?.length || !decls.every((d) => (ts.isMethodDeclaration(d) || ts.isMethodSignature(d)) && d.type?.kind === ts.SyntaxKind.ThisType)) return false;
+  }
+  return true;
+}
+
+/** `e` under parentheses and `!`, which do not change what a chain link is; casts stay. */
+function unwrapLink(e: ts.Expression): ts.Expression {
+  let inner = e;
+  while (ts.isParenthesizedExpression(inner) || ts.isNonNullExpression(inner)) inner = inner.expression;
+  return inner;
 }
 
 /**
@@ -53,8 +86,7 @@ function frameworkOfNode(ctx: DiscoveryContext, node: ts.Expression): HandlerKin
  * stay on the receiver (`(app as Hono).get(…)` is typed through its cast); parentheses and `!` do not matter.
  */
 function chainLink(e: ts.Expression): ts.Expression | undefined {
-  let call: ts.Expression = e;
-  while (ts.isParenthesizedExpression(call) || ts.isNonNullExpression(call)) call = call.expression;
+  const call = unwrapLink(e);
   if (!ts.isCallExpression(call)) return undefined;
   const name = calleeName(call);
   const receiver = receiverOf(call);
