@@ -201,7 +201,9 @@ async function main() {
   };
   latencyRow(`didChange → publishDiagnostics, ${edits} edits (quiet period included)`, latencies);
   if (settled.length > 0) latencyRow(`the same after ${settleS} s without edits (folder loaded)`, settled);
-  console.log(`| server RSS after ${edits + settled.length + soak} edits (peak) | ${mem.rss.toFixed(0)} MiB (${mem.peak.toFixed(0)} MiB) | ≤ 600 MiB ${mem.rss <= 600 ? '✓' : '✗'} |`);
+  // The 600 MiB target is the generated 1,000-file service's; a real package's RSS is printed without one.
+  const rssTarget = values.root ? '–' : `≤ 600 MiB ${mem.rss <= 600 ? '✓' : '✗'}`;
+  console.log(`| server RSS after ${edits + settled.length + soak} edits (peak) | ${mem.rss.toFixed(0)} MiB (${mem.peak.toFixed(0)} MiB) | ${rssTarget} |`);
   console.log(`(diagnostic counts seen while editing: ${[...counts].sort((a, b) => a - b).join(', ')})`);
   console.log(`(edit latencies in order, ms: ${latencies.map((x) => x.toFixed(0)).join(' ')})`);
   if (settled.length > 0) console.log(`(settled edit latencies in order, ms: ${settled.map((x) => x.toFixed(0)).join(' ')})`);
