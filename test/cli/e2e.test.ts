@@ -2,9 +2,11 @@
 // SARIF URIs are relative to the repository root (these fixtures live in the LoopLens repository).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copyFixture, spawnCli } from './helpers';
+import { REPO, builtCli, copyFixture, spawnCli } from './helpers';
 
 const FIXTURES = join(__dirname, 'fixtures');
 
@@ -61,4 +63,23 @@ test('--fix on a copy wraps the fan-out in a limit and leaves no fan-out finding
   const left = JSON.parse(r.stdout).findings.map((f: { ruleId: string }) => f.ruleId);
   assert.ok(!left.includes('unbounded-fanout/promise-all'), left.join(', '));
   assert.equal(r.code, left.length > 0 ? 1 : 0);
+});
+
+test('after the analysis the bin runs a full collection through gc (server/src/cli/memory.ts)', () => {
+  // --trace-gc changes V8's flags, so the run gets a code cache of its own.
+  const cacheHome = mkdtempSync(join(tmpdir(), 'looplens-gc-'));
+  try {
+    const out = join(cacheHome, 'report.json');
+    const r = spawnSync(process.execPath, ['--trace-gc', builtCli(), 'audit', 'test/cli/fixtures/http-sync', '--format', 'json', '--output', out], {
+      cwd: REPO,
+      encoding: 'utf8',
+      env: { ...process.env, XDG_CACHE_HOME: cacheHome },
+    });
+    assert.equal(r.status, 1, r.stderr);
+    // V8 names a collection that gc() asked for "testing".
+    assert.match(r.stdout, /Mark-Compact[^\n]* testing;/);
+    assert.equal(JSON.parse(readFileSync(out, 'utf8')).findings.length, 1);
+  } finally {
+    rmSync(cacheHome, { recursive: true, force: true });
+  }
 });

@@ -1,11 +1,12 @@
 // Reports written in pieces (server/src/report/pieces.ts): the pieces join to exactly JSON.stringify's text,
 // batches stay near their size, and the CLI's JSON, SARIF and --output reports are the renderers' text.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { renderReport, reportPieces } from '../../server/src/report';
 import { jsonPieces, writePieces } from '../../server/src/report/pieces';
+import { writeOutput } from '../../server/src/cli/output';
 import { fakeEngine, runCli, sampleResult, tempProject } from './helpers';
 
 const deep = { a: { b: { c: { d: { e: [1, { f: [2, 3] }] } } } } };
@@ -21,6 +22,15 @@ const CASES: [string, unknown][] = [
   ['objects JSON.stringify writes itself: Map, boxed values', { m: new Map([[1, 2]]), s: Object('boxed'), n: Object(5) }],
   ['nesting deeper than the walked depth', deep],
   ['a prototype-less object', Object.assign(Object.create(null), { x: 1, y: [1] })],
+  ['toJSON results are not converted again: a Date, one with its own toJSON, undefined', {
+    a: { toJSON: () => new Date(0) },
+    b: { toJSON: () => ({ toJSON: () => 1, z: 2 }) },
+    c: { toJSON: () => ({ toJSON: () => undefined }) },
+    d: { toJSON: () => undefined },
+    e: [{ toJSON: () => new Date(0) }],
+    f: { g: { h: { i: { toJSON: () => ({ toJSON: () => 1, z: 2 }) } } } },
+  }],
+  ['a top-level toJSON returning a Date', { toJSON: () => new Date(0) }],
 ];
 
 describe('jsonPieces', () => {
@@ -29,6 +39,19 @@ describe('jsonPieces', () => {
       assert.equal([...jsonPieces(value)].join(''), JSON.stringify(value, null, 2));
     });
   }
+
+  it("BigInt's toJSON, with its key", () => {
+    const proto = BigInt.prototype as unknown as { toJSON?: (key: string) => unknown };
+    proto.toJSON = function (key: string) {
+      return key === 'gone' ? undefined : `${String(this)}@${key}`;
+    };
+    try {
+      const value = { a: 1n, gone: 2n, list: [3n], deep: { b: { c: { d: { e: 4n } } } } };
+      assert.equal([...jsonPieces(value)].join(''), JSON.stringify(value, null, 2));
+    } finally {
+      delete proto.toJSON;
+    }
+  });
 
   it('a value JSON.stringify leaves out gives no piece', () => {
     assert.deepEqual([...jsonPieces(undefined)], []);
@@ -82,4 +105,23 @@ describe('the CLI writes reports in pieces', () => {
       assert.equal(readFileSync(join(dir, 'out', 'report.json'), 'utf8'), r.stdout);
     });
   }
+});
+
+describe('writeOutput', () => {
+  it('a report that fails to build leaves the file it would replace as it was', () => {
+    const file = join(tempProject({ 'report.json': 'PREVIOUS REPORT' }), 'report.json');
+    function* failing(): Generator<string> {
+      throw new TypeError('no report');
+    }
+    assert.throws(() => writeOutput(file, 'report.json', failing()), TypeError);
+    assert.equal(readFileSync(file, 'utf8'), 'PREVIOUS REPORT');
+    writeOutput(file, 'report.json', ['{', '}\n']);
+    assert.equal(readFileSync(file, 'utf8'), '{}\n');
+  });
+
+  it('a file that cannot be written: a usage error naming it', () => {
+    const dir = tempProject({ 'a-file': '' });
+    writeFileSync(join(dir, 'a-file'), 'x');
+    assert.throws(() => writeOutput(join(dir, 'a-file', 'report.json'), 'out/report.json', ['{}']), /^UsageError: cannot write out\/report\.json: /);
+  });
 });

@@ -66,6 +66,11 @@ describe('route chains of fluent builders', () => {
     });
   });
 
+  it("a chain on `super`: its links are the derived class's, so they are typed", () => {
+    const main = `import { EndpointGroup } from '@acme/endpoints';\nclass Mine extends EndpointGroup {\n  setup() {\n    super.get('/a', async () => {}).post('/b', async () => {});\n  }\n}\n`;
+    assert.deepEqual(discover(PACKAGE, main), { handlers: ['express POST /b :4'], linksTyped: 1 });
+  });
+
   it('a link whose method returns something else is typed', () => {
     const main = `import { EndpointGroup } from '@acme/endpoints';\nconst group = new EndpointGroup();\ngroup.use(async () => {}).get('/m', async () => {});\n`;
     assert.deepEqual(discover(PACKAGE, main), { handlers: [], linksTyped: 1 });

@@ -30,11 +30,15 @@ export function checkWritable(file: string, shown: string, cwd: string): void {
 
 /**
  * Writes `text` (a string, or pieces of a report as `reportPieces` gives them, written in batches) to `file`
- * (absolute) as UTF-8, creating its folders. Throws {@link UsageError} naming `shown` when the file cannot be
- * written; an error of the pieces themselves propagates unchanged.
+ * (absolute) as UTF-8, creating its folders. The first piece is taken before the file is opened, so a report
+ * that fails to build leaves an existing file as it was. Throws {@link UsageError} naming `shown` when the file
+ * cannot be written; an error of the pieces themselves propagates unchanged.
  */
 export function writeOutput(file: string, shown: string, text: string | Iterable<string>): void {
   const failure = (e: unknown) => new UsageError(`cannot write ${shown}: ${oneLine(e)}`);
+  const pieces = (typeof text === 'string' ? [text] : text)[Symbol.iterator]();
+  // A report's pieces are built on the first call (reportPieces): before the file is truncated.
+  const first = pieces.next();
   let fd: number;
   try {
     mkdirSync(dirname(file), { recursive: true });
@@ -42,8 +46,9 @@ export function writeOutput(file: string, shown: string, text: string | Iterable
   } catch (e) {
     throw failure(e);
   }
+  let error: unknown;
   try {
-    writePieces(typeof text === 'string' ? [text] : text, (batch) => {
+    writePieces(resume(first, pieces), (batch) => {
       const bytes = Buffer.from(batch, 'utf8');
       try {
         // writeSync may write less than asked (a full disk reports ENOSPC on the next call).
@@ -52,7 +57,18 @@ export function writeOutput(file: string, shown: string, text: string | Iterable
         throw failure(e);
       }
     });
-  } finally {
-    closeSync(fd);
+  } catch (e) {
+    error = e;
   }
+  try {
+    closeSync(fd);
+  } catch (e) {
+    error ??= failure(e);
+  }
+  if (error !== undefined) throw error;
+}
+
+/** The pieces of an iterator whose first result was already taken. */
+function* resume(first: IteratorResult<string>, rest: Iterator<string>): Generator<string> {
+  for (let r = first; !r.done; r = rest.next()) yield r.value;
 }

@@ -16,10 +16,27 @@ const isContainer = (value: unknown): value is object => value !== null && typeo
 const isWalked = (value: unknown): value is object =>
   Array.isArray(value) || (isContainer(value) && [Object.prototype, null].includes(Object.getPrototypeOf(value) as object | null));
 
-/** `value` as `JSON.stringify` sees it under `key`: the result of its `toJSON(key)` when it has one. */
+/** `value` as `JSON.stringify` sees it under `key`: the result of its `toJSON(key)` when it has one (objects and BigInts). */
 function jsonValue(key: string, value: unknown): unknown {
-  const toJSON = isContainer(value) ? (value as { toJSON?: unknown }).toJSON : undefined;
+  const toJSON = isContainer(value) || typeof value === 'bigint' ? (value as { toJSON?: unknown }).toJSON : undefined;
   return typeof toJSON === 'function' ? (toJSON as (k: string) => unknown).call(value, key) : value;
+}
+
+/**
+ * `JSON.stringify(v, null, 2)` of a value whose `toJSON` was already applied ({@link jsonValue}): the first call
+ * of the replacer, for the top level, hands back `v` itself, so its own `toJSON` is not applied a second time.
+ */
+function stringifyConverted(v: unknown): string | undefined {
+  let top = true;
+  return JSON.stringify(
+    v,
+    (_key, x: unknown) => {
+      if (!top) return x;
+      top = false;
+      return v;
+    },
+    2,
+  );
 }
 
 /** Whether `JSON.stringify` leaves a property with this value out of an object (in an array it writes null). */
@@ -30,7 +47,7 @@ const isOmitted = (value: unknown) => value === undefined || typeof value === 'f
  * arrays nested less than {@link STREAMED_DEPTH} deep are walked member by member, deeper values are stringified
  * whole, so each piece is about one finding. `value` must be JSON-shaped (plain objects, arrays, strings, numbers,
  * booleans, null, objects with `toJSON`); a top-level value `JSON.stringify` would leave out gives no piece. Throws
- * what `JSON.stringify` throws (a cycle, a BigInt).
+ * what `JSON.stringify` throws (a cycle, a BigInt without `toJSON`), possibly after some pieces.
  */
 export function jsonPieces(value: unknown): Generator<string> {
   return piecesOf(jsonValue('', value), 0, '');
@@ -39,7 +56,7 @@ export function jsonPieces(value: unknown): Generator<string> {
 /** {@link jsonPieces} of `v` (after `toJSON`) nested `depth` deep, its lines after the first indented by `indent`. */
 function* piecesOf(v: unknown, depth: number, indent: string): Generator<string> {
   if (!isWalked(v) || depth >= STREAMED_DEPTH) {
-    const text = JSON.stringify(v, null, 2);
+    const text = stringifyConverted(v);
     if (text !== undefined) yield indent ? text.replace(/\n/g, `\n${indent}`) : text;
     return;
   }

@@ -41,7 +41,8 @@ function frameworkOf(ctx: DiscoveryContext, receiver: ts.Expression): HandlerKin
   if (verdict) return verdict;
   // A fluent builder's links return the root itself (`@budibase/backend-core`'s EndpointGroup: 164 chained
   // receivers typed in 700 ms to give the root's answer again).
-  if (rootType && linksReturnThis(ctx.checker, rootType, receiver)) return verdict;
+  // Not from `super`: its links return the derived class's `this`, another type than the root's.
+  if (rootType && root.kind !== ts.SyntaxKind.SuperKeyword && linksReturnThis(ctx.checker, rootType, receiver)) return verdict;
   return frameworkOfNode(ctx, receiver);
 }
 
