@@ -30,19 +30,23 @@ const FRAMEWORK_BY_PACKAGE: Record<string, HandlerKind> = {
  * called on or, for `app.route('/x')`, a route object of the same package, while typing a link itself resolves
  * the framework's overloaded, generic signatures against every argument (on `@budibase/server`, 192 chained
  * receivers took 1.15 s, 92 plain ones 44 ms). A root from no framework (`routers.get('/v1').get(…)` on a Map)
- * leaves the answer to the receiver's own type.
+ * leaves the answer to the receiver's own type, unless every link calls a method declared to return `this`
+ * (a fluent builder such as `@budibase/backend-core`'s EndpointGroup, whose 164 chained receivers took 700 ms to
+ * give the root's answer again): then each link has the root's type. Not on `super`, whose links return the
+ * derived class's `this`.
  */
 function frameworkOf(ctx: DiscoveryContext, receiver: ts.Expression): HandlerKind | null | undefined {
+  const methods: string[] = [];
   let root = receiver;
-  for (let next = chainLink(root); next; next = chainLink(root)) root = next;
+  for (let link = chainLink(root); link; link = chainLink(root)) {
+    methods.push(link.method);
+    root = link.receiver;
+  }
   if (root === receiver) return frameworkOfNode(ctx, receiver);
   const rootType = typeAt(ctx, root);
   const verdict = rootType && frameworkOfType(rootType);
   if (verdict) return verdict;
-  // A fluent builder's links return the root itself (`@budibase/backend-core`'s EndpointGroup: 164 chained
-  // receivers typed in 700 ms to give the root's answer again).
-  // Not from `super`: its links return the derived class's `this`, another type than the root's.
-  if (rootType && root.kind !== ts.SyntaxKind.SuperKeyword && linksReturnThis(ctx.checker, rootType, receiver)) return verdict;
+  if (rootType && root.kind !== ts.SyntaxKind.SuperKeyword && methods.every((m) => returnsThis(ctx.checker, rootType, m))) return verdict;
   return frameworkOfNode(ctx, receiver);
 }
 
@@ -61,37 +65,26 @@ function frameworkOfNode(ctx: DiscoveryContext, node: ts.Expression): HandlerKin
 }
 
 /**
- * Whether every link of the chain ending at `receiver` calls a method of `rootType` that every declaration
- * says returns `this` (`get(url: string, ...fns: Handler[]): this`), so each link is typed as the root is.
- * Read from the declarations' return types: no call is resolved against its arguments.
+ * Whether every declaration of `type`'s method `name` says it returns `this` (`get(url: string, ...fns:
+ * Handler[]): this`). Read from the declarations: no call is resolved against its arguments.
  */
-function linksReturnThis(checker: ts.TypeChecker, rootType: ts.Type, receiver: ts.Expression): boolean {
-  for (let link: ts.Expression = receiver, next = chainLink(link); next; link = next, next = chainLink(link)) {
-    const name = calleeName(unwrapLink(link) as ts.CallExpression);
-    const method = name === undefined ? undefined : checker.getPropertyOfType(rootType, name);
-    const decls = method?.declarations;
-    if (!decls?.length || !decls.every((d) => (ts.isMethodDeclaration(d) || ts.isMethodSignature(d)) && d.type?.kind === ts.SyntaxKind.ThisType)) return false;
-  }
-  return true;
-}
-
-/** `e` under parentheses and `!`, which do not change what a chain link is; casts stay. */
-function unwrapLink(e: ts.Expression): ts.Expression {
-  let inner = e;
-  while (ts.isParenthesizedExpression(inner) || ts.isNonNullExpression(inner)) inner = inner.expression;
-  return inner;
+function returnsThis(checker: ts.TypeChecker, type: ts.Type, name: string): boolean {
+  const decls = checker.getPropertyOfType(type, name)?.declarations;
+  return !!decls?.length && decls.every((d) => (ts.isMethodDeclaration(d) || ts.isMethodSignature(d)) && d.type?.kind === ts.SyntaxKind.ThisType);
 }
 
 /**
- * The receiver of a route chain's link (`x` for `x.get('/a', f)` or `x.route('/a')`), else undefined. Casts
- * stay on the receiver (`(app as Hono).get(…)` is typed through its cast); parentheses and `!` do not matter.
+ * A route chain's link (`x.get('/a', f)` or `x.route('/a')`): its receiver `x` and the method it calls, else
+ * undefined. Casts stay on the receiver (`(app as Hono).get(…)` is typed through its cast); parentheses and `!`
+ * do not matter.
  */
-function chainLink(e: ts.Expression): ts.Expression | undefined {
-  const call = unwrapLink(e);
+function chainLink(e: ts.Expression): { receiver: ts.Expression; method: string } | undefined {
+  let call: ts.Expression = e;
+  while (ts.isParenthesizedExpression(call) || ts.isNonNullExpression(call)) call = call.expression;
   if (!ts.isCallExpression(call)) return undefined;
-  const name = calleeName(call);
+  const method = calleeName(call);
   const receiver = receiverOf(call);
-  return receiver && name && (VERBS.has(name) || name === 'route') ? receiver : undefined;
+  return receiver && method && (VERBS.has(method) || method === 'route') ? { receiver, method } : undefined;
 }
 
 function frameworkOfType(type: ts.Type): HandlerKind | null | undefined {
