@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Project, ts } from 'ts-morph';
 import { resolveCallee, returnsPromise } from '../../server/src/engine/resolve';
+import { watchedChecker } from './checker-calls';
 
 const PRELUDE = `declare function plain(): Promise<number>;
 declare function generic<T>(x: T): Promise<T>;
@@ -49,12 +50,8 @@ function resolved(files: Record<string, string>, main: string): { info: unknown;
   const sf = project.createSourceFile('/main.ts', main).compilerNode;
   const checker = project.getProgram().compilerObject.getTypeChecker();
   let overloadResolutions = 0;
-  const counting = new Proxy(checker, {
-    get: (target, key) => {
-      if (key === 'getResolvedSignature') overloadResolutions++;
-      const value = Reflect.get(target, key) as unknown;
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
+  const counting = watchedChecker(checker, (method) => {
+    if (method === 'getResolvedSignature') overloadResolutions++;
   });
   const call = (sf.statements.at(-1) as ts.ExpressionStatement).expression as ts.CallExpression;
   const info = resolveCallee(counting, call);

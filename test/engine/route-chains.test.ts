@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Project, ts } from 'ts-morph';
 import { discoverFile } from '../../server/src/engine/discovery';
+import { watchedChecker } from './checker-calls';
 
 const BUILDER = `export type Handler = (ctx: { body?: unknown }) => Promise<void>;
 export declare class EndpointGroup {
@@ -22,17 +23,8 @@ function discover(files: Record<string, string>, main: string): { handlers: stri
   const sf = project.createSourceFile('/main.ts', main).compilerNode;
   const checker = project.getProgram().compilerObject.getTypeChecker();
   let linksTyped = 0;
-  const counting = new Proxy(checker, {
-    get: (target, key) => {
-      const value = Reflect.get(target, key) as unknown;
-      if (key === 'getTypeAtLocation') {
-        return (node: ts.Node) => {
-          if (ts.isCallExpression(node)) linksTyped++;
-          return target.getTypeAtLocation(node);
-        };
-      }
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
+  const counting = watchedChecker(checker, (method, [node]) => {
+    if (method === 'getTypeAtLocation' && ts.isCallExpression(node as ts.Node)) linksTyped++;
   });
   const { handlers } = discoverFile(sf, counting);
   return { handlers: handlers.map((h) => `${h.kind} ${h.label} :${sf.getLineAndCharacterOfPosition(h.registration.getStart()).line + 1}`), linksTyped };
