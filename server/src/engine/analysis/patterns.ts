@@ -6,7 +6,7 @@
  *   `bot.command`); `*.name` matches any receiver;
  * - `package#name`: a function or method `name` declared by npm package `package`.
  */
-import { minimatch } from 'minimatch';
+import { Minimatch } from 'minimatch';
 import { ts } from 'ts-morph';
 import { calleeName, receiverOf, skipOuter } from '../ast';
 import type { CalleeInfo } from '../resolve';
@@ -33,5 +33,11 @@ export function callMatches(call: ts.CallExpression | ts.NewExpression, pattern:
 
 /** True when an expression's source text matches a `smallCollections` pattern (`*.columns`, `config.*`). */
 export function textMatches(text: string, pattern: string): boolean {
-  return text === pattern || minimatch(text, pattern, { dot: true, nonegate: true, nocomment: true });
+  if (text === pattern) return true;
+  let glob = globs.get(pattern);
+  if (!glob) globs.set(pattern, (glob = new Minimatch(pattern, { dot: true, nonegate: true, nocomment: true })));
+  return glob.match(text);
 }
+
+/** `smallCollections` patterns compiled, asked for every loop bound: a few per user's settings. */
+const globs = new Map<string, Minimatch>();
