@@ -28,19 +28,12 @@ import { ts } from 'ts-morph';
 import { declaredNames, isJavaScriptFile, normalizePath, type FunctionNode } from '../ast';
 import type { DiscoveredHandler, FileDiscovery, Mount } from '../discovery';
 import type { EngineSettings } from '../settings';
-import type { ChainHop, HandlerKind, Location } from '../types';
+import type { HandlerKind, Location } from '../types';
 import { sameInputs, type HandlerOutcome, type OutcomeInputs } from './outcome';
+import type { Reached } from './reach';
 import { importerMaySee, inferredReturnTypesMatch, matchShape, type ShapeMatch } from './shape';
 import type { FnSummary, Summaries } from './summary';
 import { traceHandler, type TraceItem } from './trace';
-
-/** A function a handler reaches, with the call chain that reaches it (see ./index.ts#reach). */
-export interface Reached {
-  fn: FunctionNode;
-  chain: ChainHop[];
-  /** Reached only through a call made inside a blocking data loop: its own loops are that loop's inner work. */
-  covered: boolean;
-}
 
 interface CachedReach {
   /** The handler's label (with its mount prefix): the first hop of every chain. */

@@ -6,7 +6,7 @@
  */
 import * as nodePath from 'node:path';
 import { ts } from 'ts-morph';
-import { locationOf, normalizePath, registrationLocation, type FunctionNode } from '../ast';
+import { locationOf, normalizePath, registrationLocation } from '../ast';
 import { constructorPrefix, discoverFile, type DiscoveredHandler, type FileDiscovery, type Mount } from '../discovery';
 import { RULE_IMPLS, ruleById } from '../rules/all';
 import { rule as UNUSED_SUPPRESSION } from '../rules/looplens/unused-suppression';
@@ -14,7 +14,7 @@ import { checkMixedBound, type BoundHandler } from '../rules/mixed-bound/cpu-bes
 import { formatMessage } from '../rules/rule';
 import type { EngineSettings } from '../settings';
 import { namesRule, Suppressions, type Directive } from '../suppress';
-import { throwIfCancelled, type CancellationToken, type ChainHop, type Finding, type Handler, type HandlerKind, type Severity } from '../types';
+import { throwIfCancelled, type CancellationToken, type Finding, type Handler, type HandlerKind, type Severity } from '../types';
 import { computeDomains, importsOf, packageEntries } from './domains';
 import { setSmallCollections } from './size';
 import { runSync, type AnalysisStep } from '../steps';
@@ -23,14 +23,11 @@ import { blockingFixData, type BlockingContext } from './blocking-fixes';
 import { bindSteps } from '../bind';
 import { ProjectFacts } from './concurrency';
 import { FunctionNames } from './function-names';
-import { IncrementalCache, type Reached } from './incremental';
+import { IncrementalCache } from './incremental';
+import { reach } from './reach';
 import { classify, type OutcomeInputs, type Report } from './outcome';
 import type { TraceItem } from './trace';
 
-/** Calls followed from a handler before giving up on deeper paths (keeps pathological graphs bounded). */
-const MAX_DEPTH = 12;
-/** Functions visited per handler at most. */
-const MAX_REACHED = 2000;
 /** The trace of a handler whose function did not resolve: one array, so that its outcome is kept (./outcome.ts). */
 const NO_ITEMS: readonly TraceItem[] = [];
 
@@ -59,31 +56,6 @@ export interface ProgramInput {
 export interface ProgramResult {
   handlers: Handler[];
   findings: Finding[];
-}
-
-/**
- * Depth-first walk of the project functions a handler reaches, each with the call chain that reaches it. A
- * function first reached inside a loop is visited again if a path outside any loop reaches it too.
- */
-function reach(summaries: Summaries, start: FunctionNode, first: ChainHop): Reached[] {
-  const out: Reached[] = [];
-  const seen = new Map<FunctionNode, boolean>([[start, false]]); // fn → covered when last visited
-  const stack: Reached[] = [{ fn: start, chain: [first], covered: false }];
-  while (stack.length && out.length < MAX_REACHED) {
-    const cur = stack.pop()!;
-    out.push(cur);
-    if (cur.chain.length > MAX_DEPTH) continue;
-    const calls = summaries.get(cur.fn).calls;
-    for (let i = calls.length - 1; i >= 0; i--) {
-      const c = calls[i]!;
-      const covered = cur.covered || c.inLoop;
-      const before = seen.get(c.callee);
-      if (before === false || (before === true && covered)) continue;
-      seen.set(c.callee, covered);
-      stack.push({ fn: c.callee, chain: [...cur.chain, { ...locationOf(c.site), label: `calls ${c.name}` }], covered });
-    }
-  }
-  return out;
 }
 
 /** The path prefix each router is mounted under (`app.use('/api', router)`, `new Router({ prefix })`), nested up to 4 deep. */

@@ -9,7 +9,7 @@ import * as nodePath from 'node:path';
 import { locationOf } from '../ast';
 import type { Detection } from '../rules/rule';
 import type { BoundEvidence, ChainHop, Location } from '../types';
-import type { Reached } from './incremental';
+import { chainOf, type Reached } from './reach';
 import type { FnSummary } from './summary';
 
 /** A rule detection in a reached function. */
@@ -40,7 +40,7 @@ export function traceHandler(reached: readonly Reached[], summaries: readonly Fn
   for (const [i, r] of reached.entries()) {
     const s = summaries[i]!;
     for (const det of s.detections) {
-      const chain = [...r.chain, { ...det.location, label: det.reason }];
+      const chain = [...chainOf(r), { ...det.location, label: det.reason }];
       const item: TracedDetection = { kind: 'detection', det, covered: r.covered, chain };
       if (det.family === 'blocking-cpu') {
         const where = `${nodePath.basename(det.location.file)}:${det.location.range.start.line + 1}`;
@@ -56,7 +56,7 @@ export function traceHandler(reached: readonly Reached[], summaries: readonly Fn
       items.push({
         kind: 'io',
         wait: io.bound === 'memory' ? undefined : { reason: io.reason, location },
-        bound: { bound: io.bound, chain: [...r.chain, { ...location, label: io.reason }], reason: io.reason },
+        bound: { bound: io.bound, chain: [...chainOf(r), { ...location, label: io.reason }], reason: io.reason },
       });
     }
   }
