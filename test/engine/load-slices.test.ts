@@ -152,7 +152,10 @@ describe('the load in slices', () => {
   it('binds each file once: the next program after an edit has only the edited file to bind', () => {
     const { project } = loadProject(root, []);
     const program = project.getProgram().compilerObject;
-    assert.equal([...bindSteps(program, 2)].length, program.getSourceFiles().length);
+    const bound = () => program.getSourceFiles().filter((sf) => (sf as { locals?: unknown }).locals !== undefined).length;
+    assert.equal(bound(), 0);
+    // One step per file bound before the checker is made (declaration modules wait until an import is resolved).
+    assert.equal([...bindSteps(program, 2)].length, bound());
     assert.equal([...bindSteps(program, 2)].length, 0);
     project.createSourceFile(join(root, 'src', 'total.ts'), 'export function total(xs: number[]): number {\n  return xs.length;\n}\n', { overwrite: true });
     const next = project.getProgram().compilerObject;

@@ -17,6 +17,7 @@
 import * as nodePath from 'node:path';
 import { ts } from 'ts-morph';
 import { calleeName, isFunctionWithBody, normalizePath, rangeOf, skipOuter } from '../ast';
+import { checkerOf } from '../bind';
 import type { EngineSettings } from '../settings';
 import { describeDeclaration, resolveFunctionValue, unalias, type CalleeInfo } from '../resolve';
 import type { DetectEnv } from '../rules/rule';
@@ -413,7 +414,7 @@ export function loopSizing(program: ts.Program, sf: ts.SourceFile, offset: numbe
   while (fn && !isFunctionWithBody(fn)) fn = fn.parent;
   if (!loop || !fn) return undefined;
   try {
-    const checker = program.getTypeChecker();
+    const checker = checkerOf(program);
     const project = new ProjectFacts([sf], program.getCompilerOptions());
     const summaries = new Summaries(checker, [], settings, () => false, project);
     const env: DetectEnv = {

@@ -26,6 +26,7 @@
  */
 import { ts } from 'ts-morph';
 import { declaredNames, isJavaScriptFile, normalizePath, type FunctionNode } from '../ast';
+import { checkerOf } from '../bind';
 import type { DiscoveredHandler, FileDiscovery, Mount } from '../discovery';
 import type { EngineSettings } from '../settings';
 import type { HandlerKind, Location } from '../types';
@@ -133,7 +134,7 @@ export class IncrementalCache {
       }
     }
     if (!reset) for (const sf of others) if (!this.others.has(sf)) reset = true;
-    const checker = program.getTypeChecker();
+    const checker = checkerOf(program);
     this.shape = !reset && carried!.size === 0 && changed.size > 0 ? this.shapeKept(changed, next, checker) : undefined;
     this.settings = settings;
     this.files = next;

@@ -20,7 +20,7 @@ import { setSmallCollections } from './size';
 import { runSync, type AnalysisStep } from '../steps';
 import { Summaries } from './summary';
 import { blockingFixData, type BlockingContext } from './blocking-fixes';
-import { bindSteps } from '../bind';
+import { bindSteps, checkerOf } from '../bind';
 import { ProjectFacts } from './concurrency';
 import { FunctionNames } from './function-names';
 import { IncrementalCache } from './incremental';
@@ -142,7 +142,7 @@ export function analyzeProgram(input: ProgramInput): ProgramResult {
 export function* analyzeProgramSteps(input: ProgramInput): Generator<AnalysisStep, ProgramResult> {
   const { program, settings, token } = input;
   yield* bindSteps(program, input.files.length);
-  const checker = program.getTypeChecker();
+  const checker = checkerOf(program);
   setSmallCollections(checker, settings.smallCollections);
   const inc = input.incremental ?? new IncrementalCache(false);
   inc.begin(program, input.files, settings);
