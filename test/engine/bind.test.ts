@@ -4,6 +4,7 @@
  * come out the same as through the program's own checker.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
@@ -23,6 +24,13 @@ const FILES: Record<string, string> = {
   'typings/augment.d.ts': 'export {};\ndeclare global {\n  var globalThing: { ok: true };\n}\n',
   'typings/script.d.ts': 'declare var scriptThing: 42;\n',
   'typings/umd-ref.d.ts': '/// <reference types="umd" />\n',
+  // Two packages declaring a `T`, whose union `stableTypeOrdering` orders by file (see the last case).
+  'stable/tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, types: [], stableTypeOrdering: true }, files: ['app.ts'] }),
+  'stable/app.ts': "import type { T as A } from 'ta';\nimport type { T as B } from 'tb';\ndeclare const x: A | B;\nexport const y = x;\n",
+  'stable/node_modules/ta/package.json': '{"name":"ta","version":"1.0.0","types":"index.d.ts"}',
+  'stable/node_modules/ta/index.d.ts': 'export interface T { a: 1 }\n',
+  'stable/node_modules/tb/package.json': '{"name":"tb","version":"1.0.0","types":"index.d.ts"}',
+  'stable/node_modules/tb/index.d.ts': 'export interface T { b: 1 }\n',
 };
 
 const dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'looplens-bind-'));
@@ -80,5 +88,31 @@ describe('the engine checker binds declaration modules when it first resolves th
     const checker = p.getTypeChecker();
     assert.equal(checkerOf(p), checker);
     assert.deepEqual([...bindSteps(p, 1)], []);
+  });
+
+  it('keeps the checker a caller made while an analysis waited between its binding steps', () => {
+    const p = program();
+    const steps = bindSteps(p, 1);
+    steps.next();
+    const early = checkerOf(p);
+    while (!steps.next().done);
+    assert.equal(checkerOf(p), early);
+  });
+
+  it('binds every file first under stableTypeOrdering, which orders types by the files the checker was made with', () => {
+    // In a child: the lazily made checker looped forever ordering the union.
+    const code = `
+const { ts } = require('ts-morph');
+const { checkerOf } = require(${JSON.stringify(nodePath.join(__dirname, '../../server/src/engine/bind.ts'))});
+const config = ts.getParsedCommandLineOfConfigFile(${JSON.stringify(nodePath.join(dir, 'stable/tsconfig.json'))}, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+const typeOfY = (p, checker) => checker.typeToString(checker.getTypeAtLocation(p.getSourceFile(config.fileNames[0]).statements[3].declarationList.declarations[0].name));
+const own = ts.createProgram(config.fileNames, config.options);
+const p = ts.createProgram(config.fileNames, config.options);
+process.stdout.write(JSON.stringify([typeOfY(own, own.getTypeChecker()), typeOfY(p, checkerOf(p))]));`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 0, r.stderr || `ended by ${r.signal}`);
+    const [own, engine] = JSON.parse(r.stdout) as string[];
+    assert.equal(engine, own);
+    assert.equal(own, 'T | T');
   });
 });

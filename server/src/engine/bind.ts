@@ -51,12 +51,16 @@ export function* bindSteps(program: ts.Program, files: number): Generator<Analys
   if (checkers.has(program)) return;
   const options = program.getCompilerOptions();
   const all = program.getSourceFiles();
-  const eager = all.filter(bindsEagerly);
+  // `stableTypeOrdering` orders types by their file's place in the list the checker is made with, which must
+  // then hold every file: a file missing from it has no place, and TypeScript loops forever ordering a union.
+  const eager = (options as { stableTypeOrdering?: boolean }).stableTypeOrdering ? all : all.filter(bindsEagerly);
   for (const sf of eager) {
     if ((sf as Bindable).locals !== undefined) continue;
     bind(sf, options);
     yield { phase: 'discover', filesDone: 0, files };
   }
+  // A caller may have made the checker while this one waited between steps (a code action during a sliced analysis).
+  if (checkers.has(program)) return;
   let made = false;
   let allBound = false;
   const host: ts.Program = Object.create(program);
@@ -87,7 +91,8 @@ const checkers = new WeakMap<ts.Program, ts.TypeChecker>();
 /**
  * The checker of `program`: binds what {@link bindSteps} binds, in one go, if no analysis has yet. Every use of
  * a program's checker goes through here or through bindSteps, so that the program never makes its own, which
- * binds every file.
+ * binds every file. The program's diagnostics and emit (`getSemanticDiagnostics`, `emit`,
+ * `ts.getPreEmitDiagnostics`) still make their own through a closure this does not replace: the engine calls none.
  */
 export function checkerOf(program: ts.Program): ts.TypeChecker {
   for (const _ of bindSteps(program, 0));
