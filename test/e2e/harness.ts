@@ -535,21 +535,30 @@ export class EditorSession {
   async runCommand(title: string, timeoutMs = 30_000): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
     const end = Date.now() + timeoutMs;
-    // F1 can go to a webview that took the focus back (the audit view re-rendering as its result lands), and
-    // the palette can close again before it takes the text: then give the focus to the workbench (the active
-    // editor tab, as a user would click it) and press F1 again.
-    const refocus = async (err: unknown) => {
+    // F1 can go to a webview that holds the focus (the audit view: clicking its tab focuses its content), and
+    // the palette can close again before it takes the text. Then open the quick input with a click on the title
+    // bar's command center, which works wherever the focus is, or failing that give the focus to the workbench
+    // (the active editor tab, as a user would click it) and press F1 again.
+    const reopen = async (err: unknown): Promise<boolean> => {
       if (Date.now() >= end) throw err;
+      const center = this.page.locator('.command-center .command-center-center');
+      if ((await center.count()) > 0) {
+        await center.first().click();
+        return true;
+      }
       const tab = this.page.locator('.tabs-container .tab.active');
       await ((await tab.count()) > 0 ? tab.first() : this.page.locator('.part.editor')).click();
+      return false;
     };
+    let open = false;
     for (;;) {
-      await this.page.keyboard.press('F1');
+      if (!open) await this.page.keyboard.press('F1');
+      open = false;
       try {
         await input.waitFor({ state: 'visible', timeout: 3_000 });
         await input.fill(`>${title}`, { timeout: 3_000 });
       } catch (err) {
-        await refocus(err);
+        open = await reopen(err);
         continue;
       }
       try {
