@@ -26,10 +26,18 @@ type Bindable = ts.SourceFile & { locals?: unknown; redirectInfo?: { redirectTar
  * (`declare module 'x'`, `declare global`), one that declares a UMD global (`export as namespace X`).
  */
 function bindsEagerly(sf: ts.SourceFile): boolean {
-  const file = sf as ts.SourceFile & { externalModuleIndicator?: unknown; moduleAugmentations?: readonly unknown[] };
-  if (!sf.isDeclarationFile || !file.externalModuleIndicator || (file.moduleAugmentations?.length ?? 0) > 0) return true;
-  return sf.statements.some(ts.isNamespaceExportDeclaration);
+  // Asked of every file of every program, an edit's included; the answer lives as long as the file, which the
+  // next program reuses (@budibase/server: 1.3-5 ms per program for 4,486 files, asked again).
+  let eager = eagerFiles.get(sf);
+  if (eager === undefined) {
+    const file = sf as ts.SourceFile & { externalModuleIndicator?: unknown; moduleAugmentations?: readonly unknown[] };
+    eager = !sf.isDeclarationFile || !file.externalModuleIndicator || (file.moduleAugmentations?.length ?? 0) > 0 || sf.statements.some(ts.isNamespaceExportDeclaration);
+    eagerFiles.set(sf, eager);
+  }
+  return eager;
 }
+
+const eagerFiles = new WeakMap<ts.SourceFile, boolean>();
 
 /** Binds `sf` unless it is bound; a second copy of a package binds the first (it reads the first's binding). */
 function bind(sf: ts.SourceFile, options: ts.CompilerOptions): void {
