@@ -45,8 +45,8 @@ function frameworkOf(ctx: DiscoveryContext, receiver: ts.Expression): HandlerKin
   if (root === receiver) return frameworkOfNode(ctx, receiver);
   const rootType = typeAt(ctx, root);
   const verdict = rootType && frameworkOfType(rootType);
-  if (verdict) return verdict;
-  if (rootType && root.kind !== ts.SyntaxKind.SuperKeyword && methods.every((m) => returnsThis(ctx.checker, rootType, m))) return verdict;
+  // A fluent builder's links have the root's type, so the root's answer stands, "no framework" included.
+  if (verdict || (rootType && root.kind !== ts.SyntaxKind.SuperKeyword && methods.every((m) => returnsThis(ctx.checker, rootType, m)))) return verdict;
   return frameworkOfNode(ctx, receiver);
 }
 
