@@ -156,6 +156,12 @@ describe('the load in slices', () => {
     assert.equal(bound(), 0);
     // One step per file bound before the checker is made (declaration modules wait until an import is resolved).
     assert.equal([...bindSteps(program, 2)].length, bound());
+    assert.deepEqual(
+      program.getSourceFiles().filter((sf) => !sf.isDeclarationFile && (sf as { locals?: unknown }).locals === undefined),
+      [],
+      'every source file is bound',
+    );
+    assert.ok(bound() > program.getSourceFiles().filter((sf) => !sf.isDeclarationFile).length, 'and the lib files');
     assert.equal([...bindSteps(program, 2)].length, 0);
     project.createSourceFile(join(root, 'src', 'total.ts'), 'export function total(xs: number[]): number {\n  return xs.length;\n}\n', { overwrite: true });
     const next = project.getProgram().compilerObject;
