@@ -9,6 +9,7 @@
  * of an edit reuses: only the edited files are bound again.
  */
 import { ts } from 'ts-morph';
+import { fillSkeleton } from './skeleton';
 import type { AnalysisStep } from './steps';
 
 /** TypeScript's binder (internal, but on the `ts` namespace since 1.x); undefined if a version drops it. */
@@ -39,11 +40,17 @@ function bindsEagerly(sf: ts.SourceFile): boolean {
 
 const eagerFiles = new WeakMap<ts.SourceFile, boolean>();
 
-/** Binds `sf` unless it is bound; a second copy of a package binds the first (it reads the first's binding). */
+/**
+ * Binds `sf` unless it is bound, filling it first if it is a skeleton (./skeleton.ts); a second copy of a
+ * package binds the first (it reads the first's binding and tree).
+ */
 function bind(sf: ts.SourceFile, options: ts.CompilerOptions): void {
   const file = sf as Bindable;
   if (file.redirectInfo) bind(file.redirectInfo.redirectTarget, options);
-  if (file.locals === undefined) bindSourceFile!(sf, options);
+  if (file.locals === undefined) {
+    fillSkeleton(sf);
+    bindSourceFile!(sf, options);
+  }
 }
 
 /**
@@ -55,7 +62,11 @@ function bind(sf: ts.SourceFile, options: ts.CompilerOptions): void {
  * Throws what the binder throws (the checker would, binding the same file).
  */
 export function* bindSteps(program: ts.Program, files: number): Generator<AnalysisStep, void> {
-  if (!bindSourceFile || !createTypeChecker) return;
+  if (!bindSourceFile || !createTypeChecker) {
+    // The program's own checker binds every file as it is: each must be whole first.
+    for (const sf of program.getSourceFiles()) fillSkeleton(sf);
+    return;
+  }
   if (checkers.has(program)) return;
   const options = program.getCompilerOptions();
   const all = program.getSourceFiles();

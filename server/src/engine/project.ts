@@ -14,6 +14,7 @@ import { isInside, normalizePath } from './ast';
 import { cachedResolution } from './resolution';
 import { gitignored } from './gitignore';
 import { preloadSteps, tripleSlashDirectives } from './preload';
+import { declarationSkeleton } from './skeleton';
 import { runSync, type AnalysisStep } from './steps';
 import type { SkippedFile } from './types';
 
@@ -138,8 +139,11 @@ export function readSource(file: string): string | { skip: string } {
   return text;
 }
 
+/** A declaration file of a dependency: ts-morph's in-memory lib files are under `/node_modules/typescript/lib` too, but are scripts, which keep their text. */
+const DEPENDENCY_DECLARATION = /\/node_modules\/.*\.d\.[cm]?ts$/i;
+
 /**
- * The real file system, with two differences:
+ * The real file system, with three differences:
  * - a text the loader has just read (to decide whether to skip the file) is handed to ts-morph's next read of
  *   that path instead of being read again. ts-morph's own `createSourceFile(path, text, { overwrite: true })`
  *   would read the file anyway (it loads the existing file before overwriting it) and mark the file unsaved;
@@ -149,7 +153,8 @@ export function readSource(file: string): string | { skip: string } {
  *   resolution probes the same candidate paths from many files (on `@budibase/server` 32,000 stat calls against
  *   `tsc`'s 17,700). {@link forget} drops what was remembered; the project calls it whenever its set of files
  *   changes (./resolution.ts#forgetResolutions), which includes files created or deleted outside the editor
- *   (Workspace.filesCreatedOrDeleted).
+ *   (Workspace.filesCreatedOrDeleted);
+ * - a declaration module of a dependency reads as its skeleton (./skeleton.ts), filled when the checker binds it.
  */
 class PrereadFileSystem extends RealFileSystemHost {
   private readonly preread = new Map<string, string>();
@@ -179,7 +184,8 @@ class PrereadFileSystem extends RealFileSystemHost {
       this.preread.delete(normalizePath(filePath));
       return text;
     }
-    return super.readFileSync(filePath, encoding);
+    const read = super.readFileSync(filePath, encoding);
+    return (DEPENDENCY_DECLARATION.test(normalizePath(filePath)) && declarationSkeleton(read)) || read;
   }
 
   override fileExistsSync(filePath: string): boolean {

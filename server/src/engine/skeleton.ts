@@ -1,0 +1,275 @@
+/**
+ * Declaration modules of the dependencies parsed only when the checker needs them. A program parses every file it
+ * takes in, to find that file's imports, but an analysis binds and reads only the declaration modules its calls
+ * reach (`@budibase/server` src: 3,004 of 4,581 files, 15.5 of 28.4 MB of text, are never bound; parsing them
+ * took 0.75 s of the audit). So the project's file system (./project.ts) reads such a file as its skeleton: a
+ * short text that a parse turns into the same imports, triple-slash directives and module-ness as the file's own
+ * text (finding them costs 0.15 s there). The binder (./bind.ts) fills the skeleton with the parse of the file's
+ * text, in place, before it binds the file: the program, ts-morph's cache and a redirect to the file (a second
+ * copy of a package) all hold the same `ts.SourceFile`.
+ *
+ * A file keeps its own text, parsed at once, when the checker needs it bound from the start (./bind.ts
+ * `bindsEagerly`): a script, a module augmentation (`declare module "x"`, `declare global`), a UMD global
+ * (`export as namespace`); and when its text does not scan (an unbalanced `}`, an unclosed comment or string).
+ */
+import * as fs from 'node:fs';
+import { ts } from 'ts-morph';
+
+const K = ts.SyntaxKind;
+
+/**
+ * The last line of every skeleton. A file whose text ends with it is taken for a skeleton and parsed again from
+ * its file; a real file that ends so is parsed again to the same tree.
+ */
+const MARKER = '/* looplens: skeleton */\n';
+
+/**
+ * Tokens that begin a top-level statement of a declaration file. A copied import or export statement that has no
+ * `;` ends before one of them that starts a line, as automatic semicolon insertion ends it.
+ */
+const STATEMENT_START = new Set<ts.SyntaxKind>([
+  K.ImportKeyword,
+  K.ExportKeyword,
+  K.DeclareKeyword,
+  K.InterfaceKeyword,
+  K.TypeKeyword,
+  K.NamespaceKeyword,
+  K.ModuleKeyword,
+  K.FunctionKeyword,
+  K.ClassKeyword,
+  K.AbstractKeyword,
+  K.ConstKeyword,
+  K.LetKeyword,
+  K.VarKeyword,
+  K.EnumKeyword,
+  K.AtToken,
+]);
+
+/**
+ * What the skeleton's scan stops at: the characters that open a comment, string or template or change the brace
+ * depth, and the keywords of the statements it looks at (not in a longer name). Everything between is skipped
+ * by the regex engine: TypeScript's scanner, which builds every token, took 0.3 s over `@budibase/server`'s
+ * dependencies.
+ */
+const STOP = /[{}`'"/]|(?<![\p{ID_Continue}$\u200c\u200d])(?:import|export|declare|module|global)(?![\p{ID_Continue}$\u200c\u200d])/gu;
+/** A string literal from its opening quote; no match: not closed on its line. */
+const DOUBLE_QUOTED = /"(?:[^"\\\r\n]|\\[\s\S])*"/y;
+const SINGLE_QUOTED = /'(?:[^'\\\r\n]|\\[\s\S])*'/y;
+/** The text of a template literal up to its end or its next `${`, from after the backtick or `}`. */
+const TEMPLATE_TEXT = /(?:[^`\\$]|\\[\s\S]|\$(?!\{))*(`|\$\{)/y;
+
+/**
+ * The skeleton of a declaration file's text (`.d.ts`, `.d.mts`, `.d.cts`), or undefined when the file must be
+ * parsed as it is (see the module comment). The skeleton is, in this order:
+ * - the text before the first token, verbatim: the `/// <reference>` directives and pragmas TypeScript reads
+ *   there only;
+ * - each top-level import declaration, `import x = require()` and `export … from` statement, verbatim;
+ * - each `import("x")` type, anywhere in the file, as `type __<n> = import("x");` with its attributes;
+ * - `export {};`, since the file is a module.
+ * Parsed, it gives the program the imports (specifiers in the same order, with the same resolution modes) and
+ * directives the file's text gives it (test/engine/skeleton.test.ts compares the two on every declaration file
+ * of the project's dependencies). Never throws.
+ */
+export function declarationSkeleton(text: string): string | undefined {
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true, ts.LanguageVariant.Standard, text);
+  /** The kind of the token at `pos` and of the `n - 1` after it. */
+  const tokensAt = (pos: number, n: number): ts.SyntaxKind[] => {
+    scanner.resetTokenState(pos);
+    const kinds: ts.SyntaxKind[] = [];
+    for (let i = 0; i < n; i++) kinds.push(scanner.scan());
+    return kinds;
+  };
+  const statements: string[] = [];
+  const importTypes: string[] = [];
+  let isModule = false;
+  let depth = 0;
+  /** The brace depth at each open template literal: its `}` continues the template, not a block. */
+  const templates: number[] = [];
+  /** From `from` (just after a backtick or a template's `}`): where the template's text ends, -1 if never. */
+  const templateText = (from: number): number => {
+    TEMPLATE_TEXT.lastIndex = from;
+    const m = TEMPLATE_TEXT.exec(text);
+    if (!m) return -1;
+    if (m[1] === '${') templates.push(depth);
+    return TEMPLATE_TEXT.lastIndex;
+  };
+  /** The last comment passed, `[start, end)`. */
+  let comment: readonly [number, number] = [-1, -1];
+  STOP.lastIndex = 0;
+  for (let m = STOP.exec(text); m; m = STOP.exec(text)) {
+    const at = m.index;
+    let next = STOP.lastIndex;
+    switch (m[0]) {
+      case '/': {
+        const c = text.charCodeAt(at + 1);
+        if (c === 0x2f) {
+          const eol = text.indexOf('\n', at);
+          next = eol < 0 ? text.length : eol;
+          comment = [at, next];
+        } else if (c === 0x2a) {
+          const close = text.indexOf('*/', at + 2);
+          if (close < 0) return undefined;
+          next = close + 2;
+          comment = [at, next];
+        }
+        break;
+      }
+      case '"':
+      case "'": {
+        const literal = m[0] === '"' ? DOUBLE_QUOTED : SINGLE_QUOTED;
+        literal.lastIndex = at;
+        if (!literal.test(text)) return undefined;
+        next = literal.lastIndex;
+        break;
+      }
+      case '`':
+        next = templateText(at + 1);
+        break;
+      case '{':
+        depth++;
+        break;
+      case '}':
+        if (templates.length > 0 && templates[templates.length - 1] === depth) {
+          templates.pop();
+          next = templateText(at + 1);
+        } else if (--depth < 0) {
+          return undefined;
+        }
+        break;
+      default:
+        if (isMember(text, at, comment)) break;
+        if (m[0] === 'import') {
+          const [, after] = tokensAt(at, 2);
+          if (after === K.OpenParenToken) {
+            scanner.resetTokenState(at);
+            scanner.scan();
+            const end = closingParen(scanner);
+            if (end === undefined) return undefined;
+            importTypes.push(text.slice(at, end));
+            next = end;
+          } else if (after !== K.DotToken && depth === 0) {
+            // `import x = N.y` (an alias of a namespace) is the one import that does not make a file a module.
+            if (!isNamespaceAlias(tokensAt(at, 5))) isModule = true;
+            next = copyStatement(scanner, text, at, statements);
+          }
+        } else if (depth === 0) {
+          const kinds = tokensAt(at, 3);
+          switch (m[0]) {
+            case 'export': {
+              isModule = true;
+              if (kinds[1] === K.AsKeyword) return undefined; // `export as namespace X`: a UMD global
+              const reexport = kinds[1] === K.OpenBraceToken || kinds[1] === K.AsteriskToken || kinds[1] === K.ImportKeyword || (kinds[1] === K.TypeKeyword && (kinds[2] === K.OpenBraceToken || kinds[2] === K.AsteriskToken));
+              if (reexport) next = copyStatement(scanner, text, at, statements);
+              break;
+            }
+            // `declare global`, `declare module "x"`: an augmentation (or, in a script, an ambient module).
+            case 'declare':
+              if (kinds[1] === K.GlobalKeyword || (kinds[1] === K.ModuleKeyword && kinds[2] === K.StringLiteral)) return undefined;
+              break;
+            case 'module':
+              if (kinds[1] === K.StringLiteral) return undefined;
+              break;
+            case 'global':
+              if (kinds[1] === K.OpenBraceToken) return undefined;
+              break;
+          }
+        }
+    }
+    if (next < 0) return undefined;
+    STOP.lastIndex = next;
+  }
+  if (!isModule || depth !== 0 || templates.length > 0) return undefined;
+  scanner.resetTokenState(0);
+  scanner.scan();
+  const head = text.slice(0, scanner.getTokenStart());
+  return `${head}${statements.join('\n')}\n${importTypes.map((t, i) => `type __${i} = ${t};`).join('\n')}\nexport {};\n${MARKER}`;
+}
+
+/**
+ * Whether the keyword at `at` is a member name (`x.import`, `x?.global`): the last character before it, past
+ * white space, is a dot, and not the end of the last comment passed (`[start, end)`).
+ */
+function isMember(text: string, at: number, comment: readonly [number, number]): boolean {
+  let i = at - 1;
+  while (i >= 0 && /\s/.test(text[i])) i--;
+  return text[i] === '.' && !(comment[0] <= i && i < comment[1]);
+}
+
+/**
+ * Appends to `statements` the top-level statement starting at `start`, verbatim, and returns where it ends: at
+ * its `;`, or, without one, before the next token that starts a line and a statement, or at the end of the text.
+ */
+function copyStatement(scanner: ts.Scanner, text: string, start: number, statements: string[]): number {
+  scanner.resetTokenState(start);
+  let depth = 0;
+  let end = start;
+  for (let token = scanner.scan(); token !== K.EndOfFileToken; token = scanner.scan()) {
+    if (depth === 0 && end > start && scanner.hasPrecedingLineBreak() && STATEMENT_START.has(token)) break;
+    if (token === K.OpenBraceToken) depth++;
+    else if (token === K.CloseBraceToken) depth--;
+    end = scanner.getTokenEnd();
+    if (token === K.SemicolonToken && depth === 0) break;
+  }
+  statements.push(text.slice(start, end));
+  return end;
+}
+
+/**
+ * With the scanner on `import` followed by `(`: moves it to the matching `)` and returns where that ends, or
+ * undefined at the end of the text.
+ */
+function closingParen(scanner: ts.Scanner): number | undefined {
+  let parens = 0;
+  for (let token = scanner.scan(); token !== K.EndOfFileToken; token = scanner.scan()) {
+    if (token === K.OpenParenToken) parens++;
+    else if (token === K.CloseParenToken && --parens === 0) return scanner.getTokenEnd();
+  }
+  return undefined;
+}
+
+/** Given the kinds of the first tokens of an import statement: whether it is `import [type] x = N.y`, not a module's import. */
+function isNamespaceAlias(kinds: readonly ts.SyntaxKind[]): boolean {
+  let n = 1;
+  if (kinds[n] === K.TypeKeyword && kinds[n + 1] !== K.EqualsToken) n++;
+  return kinds[n] !== K.OpenBraceToken && kinds[n] !== K.AsteriskToken && kinds[n] !== K.StringLiteral && kinds[n + 1] === K.EqualsToken && kinds[n + 2] !== K.RequireKeyword;
+}
+
+/** Whether `sf` is a skeleton not filled yet. */
+export function isSkeleton(sf: ts.SourceFile): boolean {
+  return sf.isDeclarationFile && sf.text.endsWith(MARKER);
+}
+
+/**
+ * The properties of a `ts.SourceFile` that are the program's, not the parse's: where the file is, which package
+ * scope it is in, what the program collected from it (imports, from the skeleton: the same specifiers and modes),
+ * ts-morph's version of it, and its node id.
+ */
+const PROGRAM_OWNED = new Set(['fileName', 'path', 'resolvedPath', 'originalFileName', 'packageJsonLocations', 'packageJsonScope', 'impliedNodeFormat', 'imports', 'moduleAugmentations', 'ambientModuleNames', 'version', 'id', 'redirectInfo']);
+
+/**
+ * Fills the skeleton `sf` with the parse of its file's text, read again, in place, as ts-morph would have parsed
+ * it (`createLanguageServiceSourceFile`, parent pointers set) but without its JSDoc comments: in a TypeScript file
+ * they do not make types, and the engine reads none from a dependency (`ParseForTypeInfo`, as `tsc` skips those
+ * without `@see` or `@link`; 894 files filled on `@budibase/server`). Does nothing for a file that is not a skeleton,
+ * that something bound as it was, or whose file cannot be read any more (it stays a skeleton: its exports are
+ * unknown to the checker). A file changed since the program read it is filled with what it holds now. Throws
+ * what the parser throws.
+ */
+export function fillSkeleton(sf: ts.SourceFile): void {
+  if (!isSkeleton(sf) || (sf as { locals?: unknown }).locals !== undefined) return;
+  let text: string;
+  try {
+    text = fs.readFileSync(sf.fileName, 'utf8');
+  } catch {
+    return;
+  }
+  const options = { languageVersion: sf.languageVersion, jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeInfo };
+  const full = ts.createLanguageServiceSourceFile(sf.fileName, ts.ScriptSnapshot.fromString(text), options, (sf as { version?: string }).version ?? '0', true, (sf as { scriptKind?: ts.ScriptKind }).scriptKind);
+  const target = sf as unknown as Record<string, unknown>;
+  const source = full as unknown as Record<string, unknown>;
+  for (const key of new Set([...Object.keys(target), ...Object.keys(source)])) {
+    if (!PROGRAM_OWNED.has(key)) target[key] = source[key];
+  }
+  for (const statement of sf.statements) (statement as { parent: ts.Node }).parent = sf;
+  (sf.endOfFileToken as { parent: ts.Node }).parent = sf;
+}
