@@ -247,13 +247,12 @@ export function isSkeleton(sf: ts.SourceFile): boolean {
 const PROGRAM_OWNED = new Set(['fileName', 'path', 'resolvedPath', 'originalFileName', 'packageJsonLocations', 'packageJsonScope', 'impliedNodeFormat', 'imports', 'moduleAugmentations', 'ambientModuleNames', 'version', 'id', 'redirectInfo']);
 
 /**
- * Fills the skeleton `sf` with the parse of its file's text, read again, in place, as ts-morph would have parsed
- * it (`createLanguageServiceSourceFile`, parent pointers set) but without its JSDoc comments: in a TypeScript file
- * they do not make types, and the engine reads none from a dependency (`ParseForTypeInfo`, as `tsc` skips those
- * without `@see` or `@link`; 894 files filled on `@budibase/server`). Does nothing for a file that is not a skeleton,
- * that something bound as it was, or whose file cannot be read any more (it stays a skeleton: its exports are
- * unknown to the checker). A file changed since the program read it is filled with what it holds now. Throws
- * what the parser throws.
+ * Fills the skeleton `sf` with the parse of its file's text, read again, in place, as the bundled ts-morph parses a
+ * declaration file (scripts/build.mjs): JSDoc only in comments with `@see` or `@link` (`ParseForTypeErrors`, as
+ * `tsc`), and no walk to set parent pointers, which the binder sets (the top-level statements point to the file
+ * at once). Does nothing for a file that is not a skeleton, that something bound as it was, or whose file cannot
+ * be read any more (it stays a skeleton: its exports are unknown to the checker). A file changed since the
+ * program read it is filled with what it holds now. Throws what the parser throws.
  */
 export function fillSkeleton(sf: ts.SourceFile): void {
   if (!isSkeleton(sf) || (sf as { locals?: unknown }).locals !== undefined) return;
@@ -263,8 +262,8 @@ export function fillSkeleton(sf: ts.SourceFile): void {
   } catch {
     return;
   }
-  const options = { languageVersion: sf.languageVersion, jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeInfo };
-  const full = ts.createLanguageServiceSourceFile(sf.fileName, ts.ScriptSnapshot.fromString(text), options, (sf as { version?: string }).version ?? '0', true, (sf as { scriptKind?: ts.ScriptKind }).scriptKind);
+  const options = { languageVersion: sf.languageVersion, jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeErrors };
+  const full = ts.createLanguageServiceSourceFile(sf.fileName, ts.ScriptSnapshot.fromString(text), options, (sf as { version?: string }).version ?? '0', false, (sf as { scriptKind?: ts.ScriptKind }).scriptKind);
   const target = sf as unknown as Record<string, unknown>;
   const source = full as unknown as Record<string, unknown>;
   for (const key of new Set([...Object.keys(target), ...Object.keys(source)])) {
