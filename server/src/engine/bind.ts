@@ -9,7 +9,7 @@
  * of an edit reuses: only the edited files are bound again.
  */
 import { ts } from 'ts-morph';
-import { fillSkeleton } from './skeleton';
+import { adoptSkeletons, fillSkeleton } from './skeleton';
 import type { AnalysisStep } from './steps';
 
 /** TypeScript's binder (internal, but on the `ts` namespace since 1.x); undefined if a version drops it. */
@@ -70,6 +70,7 @@ export function* bindSteps(program: ts.Program, files: number): Generator<Analys
   if (checkers.has(program)) return;
   const options = program.getCompilerOptions();
   const all = program.getSourceFiles();
+  adoptSkeletons(all);
   // `stableTypeOrdering` orders types by their file's place in the list the checker is made with, which must
   // then hold every file: a file missing from it has no place, and TypeScript loops forever ordering a union.
   const eager = (options as { stableTypeOrdering?: boolean }).stableTypeOrdering ? all : all.filter(bindsEagerly);

@@ -14,7 +14,7 @@ import { isInside, normalizePath } from './ast';
 import { cachedResolution } from './resolution';
 import { gitignored } from './gitignore';
 import { preloadSteps, tripleSlashDirectives } from './preload';
-import { declarationSkeleton } from './skeleton';
+import { readAsSkeleton } from './skeleton';
 import { runSync, type AnalysisStep } from './steps';
 import type { SkippedFile } from './types';
 
@@ -185,7 +185,8 @@ class PrereadFileSystem extends RealFileSystemHost {
       return text;
     }
     const read = super.readFileSync(filePath, encoding);
-    return (DEPENDENCY_DECLARATION.test(normalizePath(filePath)) && declarationSkeleton(read)) || read;
+    const path = normalizePath(filePath);
+    return DEPENDENCY_DECLARATION.test(path) ? readAsSkeleton(path, read) : read;
   }
 
   override fileExistsSync(filePath: string): boolean {
