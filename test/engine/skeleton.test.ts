@@ -15,6 +15,7 @@ import { ts } from 'ts-morph';
 import { normalizePath } from '../../server/src/engine/ast';
 import { checkerOf } from '../../server/src/engine/bind';
 import { loadProject } from '../../server/src/engine/project';
+import { Workspace } from '../../server/src/engine/workspace';
 import { declarationSkeleton, fillSkeleton, isSkeleton } from '../../server/src/engine/skeleton';
 import { checkSkeletons, parse, programFacts } from './skeleton-facts';
 
@@ -293,5 +294,22 @@ describe('skeletons in a project', () => {
       const d = app.statements.filter(ts.isVariableStatement)[1].declarationList.declarations[0];
       assert.ok(checker.getTypeAtLocation(d.name).flags & ts.TypeFlags.Any);
     });
+  });
+
+  it('takes the editor opening a dependency’s declaration file, with its own text, for no change, and its closing too', () => {
+    const ws = new Workspace({ root: dir });
+    ws.analyze();
+    const file = `${dir}/node_modules/unused/index.d.ts`;
+    const held = () => (ws as unknown as { loaded: { parts: { project: import('ts-morph').Project }[] } }).loaded.parts[0].project.getSourceFile(file)?.compilerNode;
+    const skeleton = held()!;
+    assert.ok(isSkeleton(skeleton));
+    ws.setOverlay(file, FILES['node_modules/unused/index.d.ts']);
+    assert.equal(held(), skeleton, 'opened with the text on disk: the program keeps its file');
+    ws.setOverlay(file, undefined);
+    assert.equal(held(), skeleton, 'closed: nothing to read again');
+    ws.setOverlay(file, 'export type Unused = string;\n');
+    assert.equal(held()!.text, 'export type Unused = string;\n', 'an edit is an overlay');
+    ws.setOverlay(file, undefined);
+    assert.ok(isSkeleton(held()!), 'closed: read again from disk');
   });
 });

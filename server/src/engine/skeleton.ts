@@ -319,6 +319,16 @@ export function adoptSkeletons(files: readonly ts.SourceFile[]): void {
   }
 }
 
+/**
+ * The text `sf` stands for: for a skeleton, the text it was made from when that is known (the editor opening a
+ * dependency's declaration file sends that text, which is no change), else `sf`'s own.
+ */
+export function standsFor(sf: ts.SourceFile): string {
+  if (!isSkeleton(sf)) return sf.text;
+  const kept = sources.get(sf) ?? pending.get(sf.fileName)?.find((e) => e.skeleton === sf.text)?.text;
+  return kept ?? sf.text;
+}
+
 /** Whether `sf` is a skeleton not filled yet. */
 export function isSkeleton(sf: ts.SourceFile): boolean {
   return sf.isDeclarationFile && MARKER.test(sf.text.slice(-40));

@@ -9,6 +9,7 @@ import { loopSizing } from './analysis/concurrency';
 import { IncrementalCache } from './analysis/incremental';
 import { addFile, loadFilesProject, sourceFileFilter, loadProjectsSteps, readSource, sourceFiles, type LoadedProjects, type ProjectPart } from './project';
 import { preloadSteps } from './preload';
+import { isSkeleton, standsFor } from './skeleton';
 import { forgetResolutions } from './resolution';
 import { resolveSettings, type EngineSettings } from './settings';
 import { runSliced, runSync, type AnalysisStep, type SliceOptions } from './steps';
@@ -149,8 +150,10 @@ export class Workspace {
         // The owning program gets a new file; every program that already has the file (an import from another
         // package) sees the same text.
         if (part === owner) part.own.add(f);
-        if (sf?.getFullText() !== text && (sf ? this.isUnderRoot(f) : part === owner)) this.addOverlay(part.project, f, text);
-      } else if (sf) {
+        if ((sf && standsFor(sf.compilerNode)) !== text && (sf ? this.isUnderRoot(f) : part === owner)) this.addOverlay(part.project, f, text);
+      } else if (sf && !isSkeleton(sf.compilerNode)) {
+        // A skeleton was never given an overlay (its own text is none: see above), and reading it again would
+        // give a new skeleton of the same file: nothing to refresh.
         try {
           sf.refreshFromFileSystemSync();
         } catch {
