@@ -15,6 +15,8 @@ import { ts } from 'ts-morph';
 import { normalizePath } from '../../server/src/engine/ast';
 import { checkerOf } from '../../server/src/engine/bind';
 import { loadProject } from '../../server/src/engine/project';
+import { preloadSteps } from '../../server/src/engine/preload';
+import { runSync } from '../../server/src/engine/steps';
 import { Workspace } from '../../server/src/engine/workspace';
 import { declarationSkeleton, fillSkeleton, isSkeleton } from '../../server/src/engine/skeleton';
 import { checkSkeletons, parse, programFacts } from './skeleton-facts';
@@ -268,6 +270,21 @@ describe('skeletons in a project', () => {
       const after = loadProject(dir, []).project.getProgram().compilerObject;
       assert.equal(depthType(after), 'string');
       assert.equal(depthType(before), 'number');
+    });
+  });
+
+  it('keeps each text read by the editor’s preload with its file, though more projects read the file before any binds', () => {
+    // An editor's monorepo: every part's declaration files are parsed before the first analysis binds any.
+    const preloaded = () => {
+      const { project } = loadProject(dir, []);
+      runSync(preloadSteps(project, 1));
+      return project.getProgram().compilerObject;
+    };
+    const first = preloaded();
+    preloaded();
+    preloaded();
+    withChanged({ 'node_modules/barrel/lib/deep.d.ts': 'export interface Deep { depth: string }\n' }, () => {
+      assert.equal(depthType(first), 'number');
     });
   });
 

@@ -16,6 +16,7 @@
 import * as nodePath from 'node:path';
 import { ts, type Project } from 'ts-morph';
 import { preResolver } from './resolution';
+import { adoptSkeletons } from './skeleton';
 import type { AnalysisStep } from './steps';
 
 /** ts-morph's cache of parsed files (internal: `Project._context.compilerFactory`); undefined if a version moves it. */
@@ -169,7 +170,11 @@ export function* preloadSteps(project: Project, files: number): Generator<Analys
     } catch {
       // Left to the program, which reports it as it would have.
     }
-    if (sf && !file.endsWith(ts.Extension.Json)) scan(sf);
+    if (sf) {
+      // A skeleton's text goes with its file now: other projects may read the file again before this one binds.
+      adoptSkeletons([sf]);
+      if (!file.endsWith(ts.Extension.Json)) scan(sf);
+    }
     yield step;
   }
   // The first program then has the roots of the programs after an edit, and its structure is reused.

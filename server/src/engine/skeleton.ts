@@ -307,8 +307,10 @@ function takePending(sf: ts.SourceFile): string | undefined {
 }
 
 /**
- * Keeps, for each skeleton of `files` whose text is pending, that text with the file: the engine calls it for each
- * program before binding, so that texts live as long as their files. Cheap when nothing is pending.
+ * Keeps, for each skeleton of `files` whose text is pending, that text with the file, so that texts live as long
+ * as their files: the preload calls it for each file it parses, before another project can read the same file
+ * (./preload.ts), and the binding for each program, whose files the program may have read itself (./bind.ts).
+ * Cheap when nothing is pending.
  */
 export function adoptSkeletons(files: readonly ts.SourceFile[]): void {
   if (pending.size === 0) return;
