@@ -3,8 +3,9 @@
  * with their resolution modes, augmentations, ambient modules, UMD globals and triple-slash directives. Used to
  * check that a skeleton (server/src/engine/skeleton.ts) gives a program what the file's own text gives it.
  */
+import * as fs from 'node:fs';
 import { ts } from 'ts-morph';
-import { declarationSkeleton } from '../../server/src/engine/skeleton';
+import { declarationSkeleton, refusesToScan } from '../../server/src/engine/skeleton';
 
 export interface Facts {
   module: boolean;
@@ -90,4 +91,39 @@ export function checkSkeletons(texts: Map<string, string>): SkeletonCheck {
     }
   }
   return result;
+}
+
+export interface FilesCheck {
+  /** Files read. */
+  files: number;
+  skeletons: number;
+  /** Plain modules whose text the scan refuses on purpose (a Unicode escape, a conflict marker): they keep it. */
+  refused: string[];
+  /** Plain modules that keep their text for no such reason. */
+  missed: string[];
+  wrong: SkeletonCheck['wrong'];
+}
+
+/**
+ * {@link checkSkeletons} on the declaration files `files` (absolute), 1,000 at a time: one program over all of a
+ * real package's dependencies would hold every tree at once. Unreadable files are not counted.
+ */
+export function checkFiles(files: readonly string[]): FilesCheck {
+  const out: FilesCheck = { files: 0, skeletons: 0, refused: [], missed: [], wrong: [] };
+  for (let i = 0; i < files.length; i += 1000) {
+    const texts = new Map<string, string>();
+    for (const f of files.slice(i, i + 1000)) {
+      try {
+        texts.set(f, fs.readFileSync(f, 'utf8'));
+      } catch {
+        // Unreadable: not a case.
+      }
+    }
+    const check = checkSkeletons(texts);
+    out.files += texts.size;
+    out.skeletons += check.skeletons;
+    for (const f of check.missed) (refusesToScan(texts.get(f)!) ? out.refused : out.missed).push(f);
+    out.wrong.push(...check.wrong);
+  }
+  return out;
 }

@@ -68,6 +68,14 @@ const TEMPLATE_TEXT = /(?:[^`\\$]|\\[\s\S]|\$(?!\{))*(`|\$\{)/y;
 const UNSCANNABLE = /\\u(?:[0-9a-fA-F]{4}|\{)|^(?:<{7}|={7}|>{7}|\|{7})/m;
 
 /**
+ * Whether the scan refuses `text` whatever it holds: a Unicode escape can spell a keyword the scan would not
+ * see, and merge conflict markers hide text from the parser.
+ */
+export function refusesToScan(text: string): boolean {
+  return UNSCANNABLE.test(text);
+}
+
+/**
  * The skeleton of a declaration file's text (`.d.ts`, `.d.mts`, `.d.cts`), or undefined when the file must be
  * parsed as it is (see the module comment). The skeleton is, in this order:
  * - the text before the first token, verbatim: the `/// <reference>` directives and pragmas TypeScript reads
@@ -80,6 +88,7 @@ const UNSCANNABLE = /\\u(?:[0-9a-fA-F]{4}|\{)|^(?:<{7}|={7}|>{7}|\|{7})/m;
  * of the project's dependencies). Never throws.
  */
 export function declarationSkeleton(text: string): string | undefined {
+  if (refusesToScan(text)) return undefined;
   const scanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true, ts.LanguageVariant.Standard, text);
   /** The kind of the token at `pos` and of the `n - 1` after it. */
   const tokensAt = (pos: number, n: number): ts.SyntaxKind[] => {
@@ -102,8 +111,6 @@ export function declarationSkeleton(text: string): string | undefined {
     if (m[1] === '${') templates.push(depth);
     return TEMPLATE_TEXT.lastIndex;
   };
-  // Unicode escapes can spell a keyword the scan would not see; conflict markers hide text from the parser.
-  if (UNSCANNABLE.test(text)) return undefined;
   /** The comments passed since the last stop that was not one, `[start, end)` each: white space to skip back over. */
   let comments: (readonly [number, number])[] = [];
   STOP.lastIndex = 0;
