@@ -157,7 +157,8 @@ export function declarationSkeleton(text: string): string | undefined {
       default:
         if (isMember(text, at, comments)) break;
         if (m[0] === 'import') {
-          const [, after] = tokensAt(at, 2);
+          const kinds = tokensAt(at, 5);
+          const after = kinds[1];
           if (after === K.OpenParenToken) {
             scanner.resetTokenState(at);
             scanner.scan();
@@ -167,7 +168,7 @@ export function declarationSkeleton(text: string): string | undefined {
             next = end;
           } else if (depth === 0 && startsImport(after)) {
             // `import x = N.y` (an alias of a namespace) is the one import that does not make a file a module.
-            if (!isNamespaceAlias(tokensAt(at, 5))) isModule = true;
+            if (!isNamespaceAlias(kinds)) isModule = true;
             next = copyStatement(scanner, text, at, statements);
           }
         } else if (depth === 0) {
@@ -303,12 +304,13 @@ export function readAsSkeleton(path: string, text: string): string {
   return skeleton;
 }
 
-/** Takes from {@link pending} the text `sf` (a skeleton) was made from, or undefined. */
-function takePending(sf: ts.SourceFile): string | undefined {
+/** The text `sf` (a skeleton) was made from, if pending; `take` removes it from {@link pending}. */
+function pendingText(sf: ts.SourceFile, take: boolean): string | undefined {
   const list = pending.get(sf.fileName);
   const i = list?.findIndex((e) => e.skeleton === sf.text) ?? -1;
   if (i < 0) return undefined;
-  const [{ text }] = list!.splice(i, 1);
+  const { text } = list![i];
+  if (take) list!.splice(i, 1);
   if (list!.length === 0) pending.delete(sf.fileName);
   return text;
 }
@@ -323,7 +325,7 @@ export function adoptSkeletons(files: readonly ts.SourceFile[]): void {
   if (pending.size === 0) return;
   for (const sf of files) {
     if (!pending.has(sf.fileName) || sources.has(sf)) continue;
-    const text = takePending(sf);
+    const text = pendingText(sf, true);
     if (text !== undefined) sources.set(sf, text);
   }
 }
@@ -333,9 +335,7 @@ export function adoptSkeletons(files: readonly ts.SourceFile[]): void {
  * dependency's declaration file sends that text, which is no change), else `sf`'s own.
  */
 export function standsFor(sf: ts.SourceFile): string {
-  if (!isSkeleton(sf)) return sf.text;
-  const kept = sources.get(sf) ?? pending.get(sf.fileName)?.find((e) => e.skeleton === sf.text)?.text;
-  return kept ?? sf.text;
+  return (isSkeleton(sf) && (sources.get(sf) ?? pendingText(sf, false))) || sf.text;
 }
 
 /** Whether `sf` is a skeleton not filled yet. */
@@ -344,12 +344,12 @@ export function isSkeleton(sf: ts.SourceFile): boolean {
 }
 
 /**
- * The text `sf`, a skeleton, was made from: kept with it, or pending; else its file's, read again, if that
- * gives the same skeleton (a skeleton made outside the file system, in a test); undefined when the file has
+ * The text `sf`, a skeleton, was made from: kept with it, or pending; else (a read dropped from {@link pending}
+ * before a program took it) its file's, read again, if that gives the same skeleton; undefined when the file has
  * changed so, or cannot be read.
  */
 function sourceOf(sf: ts.SourceFile): string | undefined {
-  const kept = sources.get(sf) ?? takePending(sf);
+  const kept = sources.get(sf) ?? pendingText(sf, true);
   if (kept !== undefined) {
     sources.delete(sf);
     return kept;

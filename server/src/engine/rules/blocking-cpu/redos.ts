@@ -12,8 +12,7 @@
  * nothing (OWASP, "Regular expression Denial of Service - ReDoS";
  * https://owasp.org/www-community/attacks/Regular_expression_Denial_of_Service_-_ReDoS).
  */
-import { RegExpParser, visitRegExpAST } from '@eslint-community/regexpp';
-import type { AST } from '@eslint-community/regexpp';
+import { RegExpParser, visitRegExpAST, type AST } from '@eslint-community/regexpp';
 import { ts } from 'ts-morph';
 import { calleeName, locationOf, receiverOf, skipOuter } from '../../ast';
 import { unalias } from '../../resolve';
