@@ -86,6 +86,18 @@ pfs.readFile('a', () => {});
     assert.deepEqual(callee(files, `import 'b';\nimport { run } from 'a';\nrun(1);\n`), { name: 'run', packageName: 'b' });
     assert.deepEqual(callee(files, `import 'b';\nimport { run } from 'a';\nrun('s');\n`), { name: 'run', packageName: 'a' });
   });
+  it('a call signature two values share: each call named after its own value, in either order', () => {
+    // The declaration's description is kept per declaration and shared by every call site resolved to it.
+    const files = { '/node_modules/@types/node/fs.d.ts': `declare module 'fs' {\n  interface StatFn { (p: string): number }\n  export const statSync: StatFn;\n  export const lstatSync: StatFn;\n}` };
+    for (const order of [['statSync', 'lstatSync'], ['lstatSync', 'statSync']]) {
+      const project = new Project({ useInMemoryFileSystem: true, compilerOptions: { strict: true, target: ts.ScriptTarget.ES2022, lib: ['lib.es2022.d.ts'], types: [] } });
+      for (const [path, text] of Object.entries(files)) project.createSourceFile(path, text);
+      const sf = project.createSourceFile('/main.ts', `import * as fs from 'fs';\n${order.map((f) => `fs.${f}('a');`).join('\n')}\n`).compilerNode;
+      const checker = project.getProgram().compilerObject.getTypeChecker();
+      const names = sf.statements.slice(1).map((s) => resolveCallee(checker, (s as ts.ExpressionStatement).expression as ts.CallExpression));
+      assert.deepEqual(names.map((i) => i && { ...i }), order.map((name) => ({ name, nodeModule: 'fs' })));
+    }
+  });
   it('project overloads: the implementation', () => {
     const main = `function f(x: string): string;\nfunction f(x: number): number;\nfunction f(x: any) { return x; }\nf(1);\n`;
     assert.deepEqual(callee({}, main), { name: 'f', body: 'function f(x: any) { return x; }' });

@@ -76,26 +76,35 @@ function isProjectSource(sf: ts.SourceFile): boolean {
   return !sf.isDeclarationFile && !sf.fileName.includes('/node_modules/') && !isOverBudget(sf);
 }
 
-/** Describes a declaration: its name, module or package, and its body if it is in the project. */
-export function describeDeclaration(decl: ts.Declaration): CalleeInfo {
+/**
+ * Describes a declaration: its name, module or package, and its body if it is in the project. One object per
+ * declaration, shared by every call site resolved to it (a cache keeps the callee of each call): callers copy
+ * before they change it.
+ */
+export function describeDeclaration(decl: ts.Declaration): Readonly<CalleeInfo> {
+  let info = descriptions.get(decl);
+  if (info) return info;
   const sf = decl.getSourceFile();
   const nameNode = ts.getNameOfDeclaration(decl);
   const name = nameNode && (ts.isIdentifier(nameNode) || ts.isStringLiteralLike(nameNode) || ts.isPrivateIdentifier(nameNode)) ? nameNode.text : '';
-  const info: CalleeInfo = { name };
+  info = { name };
   if (isProjectSource(sf)) {
     info.body = functionOfDeclaration(decl);
   } else {
     info.nodeModule = nodeModuleOf(decl);
     if (!info.nodeModule) info.packageName = packageOfFile(sf.fileName);
   }
+  descriptions.set(decl, info);
   return info;
 }
+
+const descriptions = new WeakMap<ts.Declaration, CalleeInfo>();
 
 /**
  * Resolves what a call or `new` expression invokes. Returns undefined when the checker cannot tell (untyped
  * JS, `any`). Never throws: checker failures on broken code count as unresolved.
  */
-export function resolveCallee(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression): CalleeInfo | undefined {
+export function resolveCallee(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression): Readonly<CalleeInfo> | undefined {
   try {
     const symbol = ts.isCallExpression(call) ? unalias(checker, checker.getSymbolAtLocation(calleeNameNode(call))) : undefined;
     const decls = symbol?.declarations;
@@ -108,14 +117,14 @@ export function resolveCallee(checker: ts.TypeChecker, call: ts.CallExpression |
     let decl = (singleSignature(checker, call) ?? checker.getResolvedSignature(call))?.getDeclaration() as ts.Declaration | undefined;
     if (decl && ts.isJSDocSignature(decl)) decl = undefined;
     if (decl) {
-      const info = describeDeclaration(decl);
+      let info = describeDeclaration(decl);
       if (!info.name) {
         // A call signature of an interface or function type (`export const statSync: StatSyncFn`): name it after
         // the value being called.
         const sym = unalias(checker, checker.getSymbolAtLocation(ts.isCallExpression(call) ? calleeNameNode(call) : call.expression));
-        info.name = sym?.getName() ?? '';
+        const name = sym?.getName() ?? '';
         const valueDecl = sym?.valueDeclaration;
-        if (valueDecl && !info.nodeModule && !info.packageName && !info.body) Object.assign(info, { ...describeDeclaration(valueDecl), name: info.name });
+        info = { ...(valueDecl && !info.nodeModule && !info.packageName && !info.body ? describeDeclaration(valueDecl) : info), name };
       }
       // Overloads: the resolved signature has no body; look for the implementation among the symbol's declarations.
       if (!info.body && isProjectSource(decl.getSourceFile())) {

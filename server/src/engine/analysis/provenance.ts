@@ -77,9 +77,13 @@ export function memoized<T>(env: OriginEnv, memo: { get(node: ts.Node): Memo<T> 
     return hit.value;
   }
   const m = env.captureReads ? env.captureReads(compute) : { value: compute() };
-  memo?.set(node, m);
+  memo?.set(node, m.reads === undefined && typeof m.value === 'boolean' ? ((m.value ? TRUE : FALSE) as Memo<T>) : m);
   return m.value;
 }
+
+/** The memos of a yes or no that read no other body, shared: the loop verdicts are kept per loop and per node. */
+const TRUE: Memo<boolean> = Object.freeze({ value: true });
+const FALSE: Memo<boolean> = Object.freeze({ value: false });
 
 /** True for the kinds whose size grows with the data. */
 export function isDataOrigin(o: Origin): boolean {
