@@ -10,12 +10,4 @@ import { runWithCodeCache } from '../codeCache';
 // again (gen-1000: peak RSS 342 MiB instead of 315).
 setFlagsFromString('--expose-gc');
 
-// V8's young generation starts with 1 MiB semi-spaces and doubles them, up to 16 MiB, while objects survive
-// scavenges, as an audit's do: the program's syntax trees and bindings live until the analysis ends, and are
-// promoted out of the young generation whatever its size. Kept at 1 MiB (the growth factor is read at each
-// scavenge, V8's SemiSpaceNewSpace::Grow; Node 20, 22 and 24 have the flag), it costs no time and lowers the
-// peak RSS: gen-5000 610-645 MiB instead of 670-690, gen-1000 270 instead of 300, @budibase/server src 565
-// instead of 593, in 4.94 s (mean of four) against 4.92. Set before the code cache is read, like --expose-gc.
-setFlagsFromString('--semi-space-growth-factor=1');
-
 runWithCodeCache(join(__dirname, 'cli-main.js'));
