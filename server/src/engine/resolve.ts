@@ -79,7 +79,8 @@ function isProjectSource(sf: ts.SourceFile): boolean {
 /**
  * Describes a declaration: its name, module or package, and its body if it is in the project. One object per
  * declaration, shared by every call site resolved to it (a cache keeps the callee of each call): callers copy
- * before they change it.
+ * before they change it. Kept per declaration node, since all it reads is settled with the node's file: the
+ * workspace finds each source file's budget verdict (./budget.ts) before any analysis of its program.
  */
 export function describeDeclaration(decl: ts.Declaration): Readonly<CalleeInfo> {
   let info = descriptions.get(decl);
