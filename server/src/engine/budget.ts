@@ -42,6 +42,11 @@ export function overBudget(sf: ts.SourceFile): string | undefined {
   return reason;
 }
 
+/** Whether `sf`'s verdict has been found ({@link overBudget}): until then {@link isOverBudget} says no. */
+export function hasVerdict(sf: ts.SourceFile): boolean {
+  return verdicts.has(sf);
+}
+
 /** True when `sf` was found over budget: calls into it are not followed. */
 export function isOverBudget(sf: ts.SourceFile): boolean {
   return verdicts.get(sf) !== undefined;

@@ -4,18 +4,18 @@
  */
 import { ts } from 'ts-morph';
 import { isFunctionWithBody, skipOuter, type FunctionNode } from './ast';
-import { isOverBudget } from './budget';
+import { hasVerdict, isOverBudget } from './budget';
 
-/** Where a callee is declared. */
+/** Where a callee is declared. Read-only: one object describes a declaration for every call resolved to it. */
 export interface CalleeInfo {
   /** The declared name (`pbkdf2Sync`, `compareSync`, `send`). */
-  name: string;
+  readonly name: string;
   /** The Node.js builtin module for declarations in `@types/node` (`fs`, `crypto` …, without `node:`). */
-  nodeModule?: string;
+  readonly nodeModule?: string;
   /** The npm package for other declarations under node_modules (`bcryptjs`, `p-limit`, `@nestjs/common`). */
-  packageName?: string;
+  readonly packageName?: string;
   /** The implementation, when it is a function with a body in the analysed program (not a .d.ts). */
-  body?: FunctionNode;
+  readonly body?: FunctionNode;
 }
 
 const NODE_MODULE_RE = /^(?:node:)?([a-z_]+(?:\/[a-z_]+)?)$/;
@@ -79,23 +79,24 @@ function isProjectSource(sf: ts.SourceFile): boolean {
 /**
  * Describes a declaration: its name, module or package, and its body if it is in the project. One object per
  * declaration, shared by every call site resolved to it (a cache keeps the callee of each call): callers copy
- * before they change it. Kept per declaration node, since all it reads is settled with the node's file: the
- * workspace finds each source file's budget verdict (./budget.ts) before any analysis of its program.
+ * before they change it. Kept per declaration node once all it reads is settled: for a project source file, that
+ * is once its budget verdict is found (./budget.ts).
  */
-export function describeDeclaration(decl: ts.Declaration): Readonly<CalleeInfo> {
+export function describeDeclaration(decl: ts.Declaration): CalleeInfo {
   let info = descriptions.get(decl);
   if (info) return info;
   const sf = decl.getSourceFile();
   const nameNode = ts.getNameOfDeclaration(decl);
   const name = nameNode && (ts.isIdentifier(nameNode) || ts.isStringLiteralLike(nameNode) || ts.isPrivateIdentifier(nameNode)) ? nameNode.text : '';
-  info = { name };
   if (isProjectSource(sf)) {
-    info.body = functionOfDeclaration(decl);
+    info = { name, body: functionOfDeclaration(decl) };
   } else {
-    info.nodeModule = nodeModuleOf(decl);
-    if (!info.nodeModule) info.packageName = packageOfFile(sf.fileName);
+    const nodeModule = nodeModuleOf(decl);
+    info = nodeModule ? { name, nodeModule } : { name, packageName: packageOfFile(sf.fileName) };
   }
-  descriptions.set(decl, info);
+  // A project file whose budget verdict is not found yet (a code action's loop sizing on a program no analysis
+  // has seen: a file an edit newly imports) may still be found over budget: its description is not kept.
+  if (sf.isDeclarationFile || sf.fileName.includes('/node_modules/') || hasVerdict(sf)) descriptions.set(decl, info);
   return info;
 }
 
@@ -105,7 +106,7 @@ const descriptions = new WeakMap<ts.Declaration, CalleeInfo>();
  * Resolves what a call or `new` expression invokes. Returns undefined when the checker cannot tell (untyped
  * JS, `any`). Never throws: checker failures on broken code count as unresolved.
  */
-export function resolveCallee(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression): Readonly<CalleeInfo> | undefined {
+export function resolveCallee(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression): CalleeInfo | undefined {
   try {
     const symbol = ts.isCallExpression(call) ? unalias(checker, checker.getSymbolAtLocation(calleeNameNode(call))) : undefined;
     const decls = symbol?.declarations;
