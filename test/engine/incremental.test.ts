@@ -362,6 +362,54 @@ describe('incremental re-analysis after edits', () => {
     }
   });
 
+  describe('a file over the per-file budget that an edit newly imports (from outside the folder)', () => {
+    const before = ["import express from 'express';", 'const app = express();', "app.get('/x', (req, res) => {", "  res.send('ok');", '});', 'app.listen(3000);', ''].join('\n');
+    const after = [
+      "import express from 'express';",
+      "import { parse } from '../../gen/parser';",
+      'const app = express();',
+      "app.get('/x', (req, res) => {",
+      '  for (const a of [1, 2, 3]) {',
+      '    parse(a);',
+      '  }',
+      "  res.send('ok');",
+      '});',
+      'app.listen(3000);',
+      '',
+    ].join('\n');
+    // Generated code nested deeper than the budget (MAX_NESTING): calls into it are not followed.
+    const parser = `import { readFileSync } from 'fs';\nexport function parse(a: unknown) {\n  readFileSync('/etc/x');\n${'  if (a) {\n'.repeat(600)}${'  }\n'.repeat(600)}}\n`;
+    const compilerOptions = { strict: true, module: 'commonjs', target: 'ES2022', esModuleInterop: true, types: ['node'] };
+    /** The service folder `svc` (the workspace root) beside `gen/parser.ts`; its app.ts, and a fresh analysis's bounds of the edited text. */
+    const setup = (t: TestContext) => {
+      const dir = ownProject(t, 'budget', { 'svc/src/app.ts': before, 'svc/tsconfig.json': JSON.stringify({ compilerOptions }), 'gen/parser.ts': parser });
+      const svc = `${dir}/svc`;
+      const app = `${svc}/src/app.ts`;
+      const fresh = new Workspace({ root: svc });
+      fresh.setOverlay(app, after);
+      const expected = bounds(fresh.analyze());
+      assert.deepEqual(expected, ['GET /x none ']);
+      return { svc, app, expected };
+    };
+    const bounds = (r: AnalysisResult | undefined) => r?.handlers.map((h) => `${h.label} ${h.bound} ${h.bounds.map((b) => b.reason).join('; ')}`);
+
+    it('a code action on a loop between the edit and its analysis leaves the analysis as a fresh one', (t) => {
+      const { svc, app, expected } = setup(t);
+      const ws = new Workspace({ root: svc });
+      ws.analyze();
+      ws.setOverlay(app, after);
+      ws.loopSizing(app, after.indexOf('for (const a'));
+      assert.deepEqual(bounds(ws.analyze()), expected);
+    });
+
+    it('the first look does not follow calls into it either', (t) => {
+      const { svc, app, expected } = setup(t);
+      const ws = new Workspace({ root: svc });
+      ws.setOverlay(app, after);
+      assert.deepEqual(bounds(ws.firstLook([app])), expected);
+    });
+  });
+
   it('an analysis asked for while another loads the folder waits for it, then analyses its own texts', async () => {
     const ws = new Workspace({ root });
     const open = path('src/helpers.ts');

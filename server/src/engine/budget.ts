@@ -42,12 +42,11 @@ export function overBudget(sf: ts.SourceFile): string | undefined {
   return reason;
 }
 
-/** Whether `sf`'s verdict has been found ({@link overBudget}): until then {@link isOverBudget} says no. */
-export function hasVerdict(sf: ts.SourceFile): boolean {
-  return verdicts.has(sf);
-}
-
-/** True when `sf` was found over budget: calls into it are not followed. */
+/**
+ * True when `sf` is over budget: calls into it are not followed. Finds the verdict when no load or analysis has
+ * yet (a file outside the folder that an edit newly imports, met by the first look or a code action), so that
+ * every path follows the same calls, and a fact derived from the answer can be kept with the file's nodes.
+ */
 export function isOverBudget(sf: ts.SourceFile): boolean {
-  return verdicts.get(sf) !== undefined;
+  return overBudget(sf) !== undefined;
 }

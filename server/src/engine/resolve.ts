@@ -4,7 +4,7 @@
  */
 import { ts } from 'ts-morph';
 import { isFunctionWithBody, skipOuter, type FunctionNode } from './ast';
-import { hasVerdict, isOverBudget } from './budget';
+import { isOverBudget } from './budget';
 
 /** Where a callee is declared. Read-only: one object describes a declaration for every call resolved to it. */
 export interface CalleeInfo {
@@ -79,8 +79,8 @@ function isProjectSource(sf: ts.SourceFile): boolean {
 /**
  * Describes a declaration: its name, module or package, and its body if it is in the project. One object per
  * declaration, shared by every call site resolved to it (a cache keeps the callee of each call): callers copy
- * before they change it. Kept per declaration node once all it reads is settled: for a project source file, that
- * is once its budget verdict is found (./budget.ts).
+ * before they change it. Kept per declaration node: all it reads is settled with the node's file, its budget
+ * verdict included (./budget.ts).
  */
 export function describeDeclaration(decl: ts.Declaration): CalleeInfo {
   let info = descriptions.get(decl);
@@ -94,9 +94,7 @@ export function describeDeclaration(decl: ts.Declaration): CalleeInfo {
     const nodeModule = nodeModuleOf(decl);
     info = nodeModule ? { name, nodeModule } : { name, packageName: packageOfFile(sf.fileName) };
   }
-  // A project file whose budget verdict is not found yet (a code action's loop sizing on a program no analysis
-  // has seen: a file an edit newly imports) may still be found over budget: its description is not kept.
-  if (sf.isDeclarationFile || sf.fileName.includes('/node_modules/') || hasVerdict(sf)) descriptions.set(decl, info);
+  descriptions.set(decl, info);
   return info;
 }
 
