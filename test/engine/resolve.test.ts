@@ -43,12 +43,17 @@ function callee(files: Record<string, string>, main: string): unknown {
   return resolved(files, main).info;
 }
 
-/** {@link callee}, and how many times it had the checker choose an overload (`getResolvedSignature`). */
-function resolved(files: Record<string, string>, main: string): { info: unknown; overloadResolutions: number } {
+/** `/main.ts` after `files` (paths → text) in an in-memory program, and its checker. */
+function program(files: Record<string, string>, main: string): { sf: ts.SourceFile; checker: ts.TypeChecker } {
   const project = new Project({ useInMemoryFileSystem: true, compilerOptions: { strict: true, target: ts.ScriptTarget.ES2022, lib: ['lib.es2022.d.ts'], types: [] } });
   for (const [path, text] of Object.entries(files)) project.createSourceFile(path, text);
   const sf = project.createSourceFile('/main.ts', main).compilerNode;
-  const checker = project.getProgram().compilerObject.getTypeChecker();
+  return { sf, checker: project.getProgram().compilerObject.getTypeChecker() };
+}
+
+/** {@link callee}, and how many times it had the checker choose an overload (`getResolvedSignature`). */
+function resolved(files: Record<string, string>, main: string): { info: unknown; overloadResolutions: number } {
+  const { sf, checker } = program(files, main);
   let overloadResolutions = 0;
   const counting = watchedChecker(checker, (method) => {
     if (method === 'getResolvedSignature') overloadResolutions++;
@@ -90,10 +95,7 @@ pfs.readFile('a', () => {});
     // The declaration's description is kept per declaration and shared by every call site resolved to it.
     const files = { '/node_modules/@types/node/fs.d.ts': `declare module 'fs' {\n  interface StatFn { (p: string): number }\n  export const statSync: StatFn;\n  export const lstatSync: StatFn;\n}` };
     for (const order of [['statSync', 'lstatSync'], ['lstatSync', 'statSync']]) {
-      const project = new Project({ useInMemoryFileSystem: true, compilerOptions: { strict: true, target: ts.ScriptTarget.ES2022, lib: ['lib.es2022.d.ts'], types: [] } });
-      for (const [path, text] of Object.entries(files)) project.createSourceFile(path, text);
-      const sf = project.createSourceFile('/main.ts', `import * as fs from 'fs';\n${order.map((f) => `fs.${f}('a');`).join('\n')}\n`).compilerNode;
-      const checker = project.getProgram().compilerObject.getTypeChecker();
+      const { sf, checker } = program(files, `import * as fs from 'fs';\n${order.map((f) => `fs.${f}('a');`).join('\n')}\n`);
       const names = sf.statements.slice(1).map((s) => resolveCallee(checker, (s as ts.ExpressionStatement).expression as ts.CallExpression));
       assert.deepEqual(names.map((i) => i && { ...i }), order.map((name) => ({ name, nodeModule: 'fs' })));
     }
