@@ -179,13 +179,13 @@ class PrereadFileSystem extends RealFileSystemHost {
   }
 
   override readFileSync(filePath: string, encoding?: string): string {
-    const text = this.preread.get(normalizePath(filePath));
+    const path = normalizePath(filePath);
+    const text = this.preread.get(path);
     if (text !== undefined) {
-      this.preread.delete(normalizePath(filePath));
+      this.preread.delete(path);
       return text;
     }
     const read = super.readFileSync(filePath, encoding);
-    const path = normalizePath(filePath);
     return DEPENDENCY_DECLARATION.test(path) ? readAsSkeleton(path, read) : read;
   }
 
